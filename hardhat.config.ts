@@ -23,16 +23,14 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args: { solcVersion: string
  * hardhat-gas-reporter resolves a call's contract by the code at its address; an ERC-1167 clone's code is the
  * 45-byte proxy, so we read the implementation's address out of it and resolve that instead.
  */
+interface GasReporterResolver {
+  hre: { network: { provider: { send(method: string, params: unknown[]): Promise<string> } } };
+  resolveViaCache(address: string): Promise<string | null>;
+}
 const cloneResolver = {
   /** Methods whose calls should not be attributed: none. */
   ignore: (): string[] => [],
-  async resolve(
-    this: {
-      hre: { network: { provider: { send(method: string, params: unknown[]): Promise<string> } } };
-      resolveViaCache(address: string): Promise<string | null>;
-    },
-    tx: { to: string | null },
-  ): Promise<string | null> {
+  async resolve(this: GasReporterResolver, tx: { to: string | null }): Promise<string | null> {
     if (!tx.to) return null;
     const code = await this.hre.network.provider.send("eth_getCode", [tx.to, "latest"]);
     const clone = /^0x363d3d373d3d3d363d73([0-9a-f]{40})5af43d82803e903d91602b57fd5bf3$/i.exec(code);
@@ -59,7 +57,8 @@ const config: HardhatUserConfig = {
     offline: true,
     outputFile: process.env.REPORT_GAS_FILE,
     noColors: !!process.env.REPORT_GAS_FILE,
-    proxyResolver: cloneResolver,
+    // the plugin's type wants a class; it only calls ignore() and resolve() on the object
+    proxyResolver: cloneResolver as never,
   },
   typechain: { outDir: "typechain-types", target: "ethers-v6" },
   mocha: { timeout: 120_000 },

@@ -6,18 +6,19 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { EXAMPLE_QUERIES, graphqlRequest } from "./lib/exampleQueries";
-import { portInUse, rpcReady, run, type Service, startService, stopService, waitFor } from "./lib/processes";
+import { EXAMPLE_QUERIES, exampleItems } from "./lib/exampleQueries";
+import { graphql, rpcReady } from "./lib/http";
+import { INDEXER_DIR, launchIndexer } from "./lib/indexer";
+import { portInUse, run, type Service, startService, stopService, waitFor } from "./lib/processes";
 
 const ROOT = path.resolve(__dirname, "..");
-const INDEXER = path.join(ROOT, "indexer");
+const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
 const RPC_PORT = Number(process.env.RPC_PORT ?? 8545);
 const API_PORT = Number(process.env.API_PORT ?? 42069);
 const RPC_URL = `http://127.0.0.1:${RPC_PORT}`;
-const API_URL = `http://127.0.0.1:${API_PORT}`;
 const DEPLOYMENT_FILE = path.resolve(process.env.DEPLOYMENT_FILE ?? path.join(ROOT, "deployments", "localhost.json"));
 // Every start is a new chain, so the indexer starts from an empty embedded database.
-const PGLITE_DIR = path.resolve(process.env.PGLITE_DIR ?? path.join(INDEXER, ".ponder", "pglite-demo"));
+const PGLITE_DIR = path.resolve(process.env.PGLITE_DIR ?? path.join(INDEXER_DIR, ".ponder", "pglite-demo"));
 const env = {
   HARDHAT_DISABLE_TELEMETRY_PROMPT: "true",
   PONDER_TELEMETRY_DISABLED: "true",
@@ -56,9 +57,9 @@ async function main() {
     }
   }
 
-  await step("compiling contracts", () => run("npx", ["hardhat", "compile", "--quiet"], { cwd: ROOT, env }));
+  await step("compiling contracts", () => run(HARDHAT, ["compile", "--quiet"], { cwd: ROOT, env }));
 
-  const chain = startService("chain", "npx", ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(RPC_PORT)], {
+  const chain = startService("chain", HARDHAT, ["node", "--hostname", "127.0.0.1", "--port", String(RPC_PORT)], {
     cwd: ROOT,
     env,
     quiet: true,
@@ -67,10 +68,10 @@ async function main() {
   await step(`starting a Hardhat node on ${RPC_URL}`, () => waitFor("the chain", () => rpcReady(RPC_URL), { service: chain }));
 
   await step("deploying the contracts", () =>
-    run("npx", ["hardhat", "run", "--network", "localhost", "scripts/deploy.ts"], { cwd: ROOT, env }),
+    run(HARDHAT, ["run", "--no-compile", "--network", "localhost", "scripts/deploy.ts"], { cwd: ROOT, env }),
   );
   const simulation = await step("simulating community activity", () =>
-    run("npx", ["hardhat", "run", "--network", "localhost", "scripts/simulate.ts"], { cwd: ROOT, env }),
+    run(HARDHAT, ["run", "--no-compile", "--network", "localhost", "scripts/simulate.ts"], { cwd: ROOT, env }),
   );
   console.log(
     simulation
@@ -80,24 +81,26 @@ async function main() {
       .join("\n"),
   );
 
-  await step("generating the indexer's ABIs", () => run("npx", ["ts-node", "scripts/gen-abis.ts"], { cwd: ROOT, env }));
   fs.rmSync(PGLITE_DIR, { recursive: true, force: true });
-  const indexer = startService("indexer", "npx", ["ponder", "start", "--schema", "kc", "--port", String(API_PORT)], {
-    cwd: INDEXER,
-    env: { ...env, PONDER_RPC_URL: RPC_URL, PGLITE_DIR },
-    quiet: true,
-  });
-  services.push(indexer);
-  await step("indexing the chain (Ponder on PGlite)", () =>
-    waitFor("the indexer", async () => (await fetch(`${API_URL}/ready`)).ok, { service: indexer, timeoutMs: 180_000 }),
+  const { apiUrl } = await step("indexing the chain (Ponder on PGlite)", () =>
+    launchIndexer({
+      rpcUrl: RPC_URL,
+      deploymentFile: DEPLOYMENT_FILE,
+      pgliteDir: PGLITE_DIR,
+      port: API_PORT,
+      onSpawn: (service) => services.push(service),
+    }),
   );
 
-  console.log(`\nGraphQL API: ${API_URL}/graphql  (open it in a browser for GraphiQL)\n`);
-  for (const example of EXAMPLE_QUERIES) {
-    const answer = await graphqlRequest(API_URL, example.query);
-    console.log(`# ${example.title}\n${example.query.trim()}\n`);
-    console.log(`  answer (excerpt): ${JSON.stringify(answer).slice(0, 300)}\n`);
-    console.log(`  curl -s ${API_URL}/graphql -H 'content-type: application/json' -d '${JSON.stringify({ query: example.query.replace(/\s+/g, " ").trim() })}'\n`);
+  console.log(`\nGraphQL API: ${apiUrl}/graphql  (open it in a browser for GraphiQL)\n`);
+  for (const [i, example] of EXAMPLE_QUERIES.entries()) {
+    const answer = await graphql(apiUrl, example.query);
+    const items = exampleItems(example, answer);
+    if (items.length === 0) throw new Error(`example query ${i + 1} answered with no data`);
+    console.log(`# ${i + 1}. ${example.title}\n${example.query}`);
+    console.log(`  -> ${items.length} rows; the first: ${JSON.stringify(items[0])}`);
+    const body = JSON.stringify({ query: example.query.replace(/\s+/g, " ") });
+    console.log(`  curl -s ${apiUrl}/graphql -H 'content-type: application/json' -d '${body}'\n`);
   }
   console.log("The chain and the indexer keep running; press Ctrl-C to stop.");
 

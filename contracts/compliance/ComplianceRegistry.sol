@@ -16,6 +16,9 @@ import {ICommunityToken} from "../interfaces/ICommunityToken.sol";
  * Daily limits: a 24-hour window opens at an account's first send after its previous window closed; within a
  * window the account may send (transfers and redemptions) at most its tier's limit. Receiving is never limited.
  * Exempt system accounts (pools, treasuries) have no limit, but can still be frozen and are still screened.
+ * Sends made while an account has no limit (exempt, or an unlimited tier) are not recorded: if a limit starts to
+ * apply, it counts from then on. Because a window opens at the first send rather than sliding, an account can
+ * send up to twice its limit within a short time across a window's end; the limit holds within every window.
  *
  * Written for cloning (ERC-1167): state is set by {initialize}; the implementation's initializer is disabled.
  */
@@ -112,20 +115,25 @@ contract ComplianceRegistry is IComplianceRegistry, AccessControlUpgradeable {
     /// @inheritdoc IComplianceRegistry
     function canTransfer(address from, address to, uint256 amount) external view returns (bool, Verdict) {
         if (ICommunityToken(_token).paused()) return (false, Verdict.TokenPaused);
-        if (from != address(0) && IERC20(_token).balanceOf(from) < amount) {
-            return (false, Verdict.InsufficientBalance);
+        (Verdict verdict, , ) = _evaluate(from, from, to, amount);
+        if (verdict == Verdict.Allowed && from != address(0) && IERC20(_token).balanceOf(from) < amount) {
+            verdict = Verdict.InsufficientBalance;
         }
-        (Verdict verdict, , ) = _evaluate(from, to, amount);
         return (verdict == Verdict.Allowed, verdict);
+    }
+
+    /// @inheritdoc IComplianceRegistry
+    function screen(address account) external view returns (Verdict verdict) {
+        (verdict, , ) = _evaluate(account, account, account, 0);
     }
 
     // ---------------------------------------------------------------- the transfer path
 
     /// @inheritdoc IComplianceRegistry
-    function enforceTransfer(address from, address to, uint256 amount) external {
+    function enforceTransfer(address operator, address from, address to, uint256 amount) external {
         if (msg.sender != _token) revert ComplianceUnauthorizedToken(msg.sender);
-        (Verdict verdict, uint256 spent, uint40 windowStart) = _evaluate(from, to, amount);
-        if (verdict != Verdict.Allowed) _revertFor(verdict, from, to, amount, spent);
+        (Verdict verdict, uint256 spent, uint40 windowStart) = _evaluate(operator, from, to, amount);
+        if (verdict != Verdict.Allowed) _revertFor(verdict, operator, from, to, amount, spent);
         if (windowStart != 0) {
             Account storage a = _accounts[from];
             a.windowStart = windowStart;
@@ -137,26 +145,29 @@ contract ComplianceRegistry is IComplianceRegistry, AccessControlUpgradeable {
     /**
      * @dev The one place the rules live, shared by {canTransfer} and {enforceTransfer}.
      * Returns the verdict, what the sender has spent in its (possibly new) window before this transfer, and
-     * the window start to record — zero when the transfer counts against no limit (mints, exempt senders,
-     * unlimited tiers).
+     * the window start to record — zero when the transfer counts against no limit (mints, zero amounts, exempt
+     * senders, unlimited tiers). The operator is a third party only when it is neither sender nor recipient; a
+     * mint's operator is the minter, whose role already vouches for it.
      */
-    function _evaluate(address from, address to, uint256 amount)
+    function _evaluate(address operator, address from, address to, uint256 amount)
         private
         view
         returns (Verdict verdict, uint256 spent, uint40 windowStart)
     {
+        bool thirdParty = from != address(0) && operator != from && operator != to;
         Account memory sender = _accounts[from];
-        Account memory recipient = _accounts[to];
         if (from != address(0) && sender.frozen) return (Verdict.SenderFrozen, 0, 0);
-        if (to != address(0) && recipient.frozen) return (Verdict.RecipientFrozen, 0, 0);
+        if (to != address(0) && _accounts[to].frozen) return (Verdict.RecipientFrozen, 0, 0);
+        if (thirdParty && _accounts[operator].frozen) return (Verdict.OperatorFrozen, 0, 0);
 
         ISanctionsList oracle = _sanctionsOracle;
         if (address(oracle) != address(0)) {
             if (from != address(0) && oracle.isSanctioned(from)) return (Verdict.SenderSanctioned, 0, 0);
             if (to != address(0) && oracle.isSanctioned(to)) return (Verdict.RecipientSanctioned, 0, 0);
+            if (thirdParty && oracle.isSanctioned(operator)) return (Verdict.OperatorSanctioned, 0, 0);
         }
 
-        if (from == address(0) || sender.exempt) return (Verdict.Allowed, 0, 0);
+        if (from == address(0) || amount == 0 || sender.exempt) return (Verdict.Allowed, 0, 0);
         uint128 limit = _dailyLimits[sender.tier];
         if (limit == UNLIMITED) return (Verdict.Allowed, 0, 0);
 
@@ -170,11 +181,16 @@ contract ComplianceRegistry is IComplianceRegistry, AccessControlUpgradeable {
         return (Verdict.Allowed, spent, windowStart);
     }
 
-    function _revertFor(Verdict verdict, address from, address to, uint256 amount, uint256 spent) private view {
+    function _revertFor(Verdict verdict, address operator, address from, address to, uint256 amount, uint256 spent)
+        private
+        view
+    {
         if (verdict == Verdict.SenderFrozen) revert ComplianceSenderFrozen(from);
         if (verdict == Verdict.RecipientFrozen) revert ComplianceRecipientFrozen(to);
+        if (verdict == Verdict.OperatorFrozen) revert ComplianceOperatorFrozen(operator);
         if (verdict == Verdict.SenderSanctioned) revert ComplianceSenderSanctioned(from);
         if (verdict == Verdict.RecipientSanctioned) revert ComplianceRecipientSanctioned(to);
+        if (verdict == Verdict.OperatorSanctioned) revert ComplianceOperatorSanctioned(operator);
         uint8 tier = _accounts[from].tier;
         revert ComplianceDailyLimitExceeded(from, tier, _dailyLimits[tier], spent, amount);
     }

@@ -9,6 +9,10 @@ interface ICommunityToken {
     error CommunityTokenZeroAddress();
     /// @dev `currency` is not an ISO 4217 code (three upper-case letters).
     error CommunityTokenInvalidCurrency(string currency);
+    /// @dev `registry` is bound to `boundToken`, not to this token.
+    error CommunityTokenRegistryMismatch(address registry, address boundToken);
+    /// @dev `account` may not change its delegation: the registry's verdict on it is `verdict` (frozen, sanctioned).
+    error CommunityTokenDelegationBlocked(address account, IComplianceRegistry.Verdict verdict);
     /// @dev A reserve deposit or payout reference was zero.
     error CommunityTokenZeroReference();
     /// @dev Tokens were issued against the reserve deposit `depositRef` already.
@@ -47,7 +51,8 @@ interface ICommunityToken {
     /// @notice Lifts the pause. Requirements: PAUSER_ROLE.
     function unpause() external;
 
-    /// @notice Points the token at another compliance registry. Requirements: DEFAULT_ADMIN_ROLE; non-zero.
+    /// @notice Points the token at another compliance registry.
+    /// Requirements: DEFAULT_ADMIN_ROLE; non-zero; the registry is bound to this token.
     function setComplianceRegistry(IComplianceRegistry registry) external;
 
     /// @notice The verdict on a transfer without reverting; see {IComplianceRegistry-canTransfer}.

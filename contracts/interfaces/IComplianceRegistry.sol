@@ -14,7 +14,9 @@ interface IComplianceRegistry {
         RecipientFrozen,
         SenderSanctioned,
         RecipientSanctioned,
-        DailyLimitExceeded
+        DailyLimitExceeded,
+        OperatorFrozen,
+        OperatorSanctioned
     }
 
     /// @dev The caller is not the token this registry is bound to.
@@ -35,6 +37,10 @@ interface IComplianceRegistry {
     error ComplianceSenderSanctioned(address account);
     /// @dev The recipient `account` is on the sanctions list.
     error ComplianceRecipientSanctioned(address account);
+    /// @dev The `operator` moving someone else's tokens (a spender, or a relayer of a signed transfer) is frozen.
+    error ComplianceOperatorFrozen(address operator);
+    /// @dev The `operator` moving someone else's tokens is on the sanctions list.
+    error ComplianceOperatorSanctioned(address operator);
     /// @dev Sending `amount` would take `account` (of `tier`) past its `limit` in the current 24 h window,
     /// in which it has sent `spent` already.
     error ComplianceDailyLimitExceeded(address account, uint8 tier, uint256 limit, uint256 spent, uint256 amount);
@@ -80,14 +86,22 @@ interface IComplianceRegistry {
     /// A window opens at the first send after the previous one closed and lasts 24 hours.
     function spentToday(address account) external view returns (uint256 spent, uint256 windowStart);
 
-    /// @notice The verdict on a transfer of `amount` from `from` to `to`, without reverting, so that a wallet
-    /// can check before it signs: the token's pause and the sender's balance first, then the compliance rules.
-    /// `from == address(0)` is a mint, `to == address(0)` a burn (redemption).
+    /// @notice The verdict on a transfer of `amount` from `from` to `to`, sent by `from` itself, without reverting,
+    /// so that a wallet can check before it signs. Checked in the order the token enforces them: the token's pause,
+    /// the compliance rules, then the sender's balance. `from == address(0)` is a mint, `to == address(0)` a burn
+    /// (redemption). Judged at the latest block's time: a transaction lands later, so right at the end of a daily
+    /// window a `DailyLimitExceeded` verdict may already have lapsed.
     function canTransfer(address from, address to, uint256 amount) external view returns (bool allowed, Verdict verdict);
 
+    /// @notice The verdict on `account` alone: `Allowed`, `SenderFrozen` or `SenderSanctioned`.
+    function screen(address account) external view returns (Verdict);
+
     /// @notice Enforces the rules on a transfer and records the amount against the sender's daily limit.
+    /// `operator` is the account that called the token: when it is neither `from` nor `to` (a spender using an
+    /// allowance, a relayer submitting a signed transfer) it must be neither frozen nor sanctioned either.
+    /// Zero amounts are checked but never recorded, so nobody can open another account's daily window.
     /// Requirements: only the bound token; reverts with the error that names the reason when blocked.
-    function enforceTransfer(address from, address to, uint256 amount) external;
+    function enforceTransfer(address operator, address from, address to, uint256 amount) external;
 
     /// @notice Sets the KYC tier of `account`. Requirements: VERIFIER_ROLE; `tier <= MAX_TIER`.
     function setTier(address account, uint8 tier) external;

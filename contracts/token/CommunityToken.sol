@@ -61,6 +61,7 @@ contract CommunityToken is
     ) external initializer {
         if (admin == address(0) || address(registry) == address(0)) revert CommunityTokenZeroAddress();
         if (!_isIsoCurrency(bytes(currency_))) revert CommunityTokenInvalidCurrency(currency_);
+        _checkBinding(registry);
         __ERC20_init(name_, symbol_);
         __ERC20Permit_init(name_);
         __ERC20Votes_init();
@@ -147,6 +148,7 @@ contract CommunityToken is
     /// @inheritdoc ICommunityToken
     function setComplianceRegistry(IComplianceRegistry registry) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (address(registry) == address(0)) revert CommunityTokenZeroAddress();
+        _checkBinding(registry);
         IComplianceRegistry previous = _complianceRegistry;
         _complianceRegistry = registry;
         emit ComplianceRegistryChanged(address(previous), address(registry));
@@ -156,14 +158,28 @@ contract CommunityToken is
 
     /// @dev Every balance change (mint, transfer, signed transfer, burn) passes the pause and the registry,
     /// before any state changes. The registry is the community's own contract, and it calls the sanctions
-    /// oracle only with staticcall, so nothing can re-enter here.
+    /// oracle only with staticcall, so nothing can re-enter here. The operator is whoever called the token: a
+    /// spender or a relayer is screened too.
     function _update(address from, address to, uint256 value)
         internal
         override(ERC20Upgradeable, ERC20VotesUpgradeable)
         whenNotPaused
     {
-        _complianceRegistry.enforceTransfer(from, to, value);
+        _complianceRegistry.enforceTransfer(_msgSender(), from, to, value);
         super._update(from, to, value);
+    }
+
+    /// @dev A frozen or sanctioned account keeps the votes it had delegated (its tokens cannot move), but may not
+    /// move them to another delegate until it is cleared. Covers {delegate} and {delegateBySig}.
+    function _delegate(address account, address delegatee) internal override {
+        IComplianceRegistry.Verdict verdict = _complianceRegistry.screen(account);
+        if (verdict != IComplianceRegistry.Verdict.Allowed) revert CommunityTokenDelegationBlocked(account, verdict);
+        super._delegate(account, delegatee);
+    }
+
+    function _checkBinding(IComplianceRegistry registry) private view {
+        address boundToken = registry.token();
+        if (boundToken != address(this)) revert CommunityTokenRegistryMismatch(address(registry), boundToken);
     }
 
     /// @inheritdoc ERC20PermitUpgradeable

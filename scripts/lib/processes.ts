@@ -121,13 +121,3 @@ export function freePort(): Promise<number> {
     });
   });
 }
-
-/** True once a JSON-RPC endpoint answers eth_chainId. */
-export async function rpcReady(url: string): Promise<boolean> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-  });
-  return response.ok;
-}

@@ -1,0 +1,82 @@
+/**
+ * What the indexer follows, all of it from the deployment file (see ./deployment.ts): the chain, every community's
+ * token and compliance registry, the sanctions list, and where each starts.
+ * Env: DEPLOYMENT_FILE, PONDER_RPC_URL (http://127.0.0.1:8545), PONDER_POLLING_MS (500), PONDER_MAX_RPS,
+ *      DATABASE_URL (PostgreSQL; otherwise PGlite in PGLITE_DIR/<deployment fingerprint>, PGLITE_DIR relative to
+ *      this directory, default .ponder/pglite).
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createConfig } from "ponder";
+import { getAddress, http } from "viem";
+import { deployment, deploymentFingerprint } from "./deployment";
+import { CommunityTokenAbi, ComplianceRegistryAbi, SanctionsListAbi } from "./generated/abis";
+
+const INDEXER_DIR = path.dirname(fileURLToPath(import.meta.url));
+
+/** Development chains (Hardhat, anvil, Ganache): restarted often, with the same chain id and addresses. */
+const isDevChain = deployment.chainId === 31337 || deployment.chainId === 1337;
+
+const tokens = deployment.communities.map((c) => getAddress(c.token));
+const registries = deployment.communities.map((c) => getAddress(c.complianceRegistry));
+const communitiesStart = Math.min(...deployment.communities.map((c) => c.startBlock));
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+const config = createConfig({
+  // One PGlite database per deployment: a fresh chain (new deployment file) never meets the rows, checkpoint or
+  // RPC cache of an earlier one, while restarting on the same deployment resumes where it stopped.
+  database: process.env.DATABASE_URL
+    ? { kind: "postgres", connectionString: process.env.DATABASE_URL }
+    : {
+        kind: "pglite",
+        directory: path.join(
+          path.resolve(INDEXER_DIR, process.env.PGLITE_DIR ?? path.join(".ponder", "pglite")),
+          deploymentFingerprint,
+        ),
+      },
+  networks: {
+    kc: {
+      chainId: deployment.chainId,
+      transport: http(process.env.PONDER_RPC_URL ?? "http://127.0.0.1:8545"),
+      pollingInterval: envNumber("PONDER_POLLING_MS", 500),
+      // A local node answers as fast as we ask; hosted RPCs would rate-limit above Ponder's default of 50.
+      maxRequestsPerSecond: envNumber("PONDER_MAX_RPS", isDevChain ? 500 : 50),
+      // Ponder's RPC cache is keyed by chain id only: on a dev chain a restart would serve the old chain's logs.
+      disableCache: isDevChain,
+    },
+  },
+  contracts: {
+    CommunityToken: {
+      network: "kc",
+      abi: CommunityTokenAbi,
+      address: tokens,
+      startBlock: communitiesStart,
+    },
+    ComplianceRegistry: {
+      network: "kc",
+      abi: ComplianceRegistryAbi,
+      address: registries,
+      startBlock: communitiesStart,
+    },
+    SanctionsList: {
+      network: "kc",
+      abi: SanctionsListAbi,
+      address: getAddress(deployment.sanctionsList.address),
+      startBlock: deployment.sanctionsList.startBlock,
+    },
+  },
+});
+
+/**
+ * Ponder's build id is a hash of the exported config. Naming the deployment in it makes a fresh dev chain, whose
+ * addresses and start blocks repeat, a different build, so that on PostgreSQL Ponder refuses to resume the old
+ * chain's checkpoint in the same schema ("previously used by a different Ponder app") instead of mixing chains.
+ */
+export default { ...config, deployment: deploymentFingerprint };

@@ -1,0 +1,100 @@
+/**
+ * ComplianceRegistry logs: each registry rules one community's token (registry -> token from the deployment
+ * file). Tiers, freezes and exemptions land on the account; every action lands in the compliance trail.
+ */
+import { ponder } from "ponder:registry";
+import { communityToken, complianceEvent, dailyLimit } from "ponder:schema";
+import { tokenOfRegistry } from "../deployment";
+import { changeAccount, logColumns } from "./store";
+
+ponder.on("ComplianceRegistry:TierChanged", async ({ event, context }) => {
+  const token = tokenOfRegistry(event.log.address);
+  const { account, previousTier, newTier, verifier } = event.args;
+  await changeAccount(context.db, { token, address: account }, event.block.timestamp, () => ({ kycTier: newTier }));
+  await context.db.insert(complianceEvent).values({
+    ...logColumns(event),
+    token,
+    contract: event.log.address,
+    kind: "tier_changed",
+    account,
+    actor: verifier,
+    previousTier,
+    newTier,
+  });
+});
+
+ponder.on("ComplianceRegistry:AccountFrozen", async ({ event, context }) => {
+  const token = tokenOfRegistry(event.log.address);
+  const { account, reasonCode, officer } = event.args;
+  await changeAccount(context.db, { token, address: account }, event.block.timestamp, () => ({ frozen: true }));
+  await context.db.insert(complianceEvent).values({
+    ...logColumns(event),
+    token,
+    contract: event.log.address,
+    kind: "frozen",
+    account,
+    actor: officer,
+    reasonCode,
+  });
+});
+
+ponder.on("ComplianceRegistry:AccountUnfrozen", async ({ event, context }) => {
+  const token = tokenOfRegistry(event.log.address);
+  const { account, reasonCode, officer } = event.args;
+  await changeAccount(context.db, { token, address: account }, event.block.timestamp, () => ({ frozen: false }));
+  await context.db.insert(complianceEvent).values({
+    ...logColumns(event),
+    token,
+    contract: event.log.address,
+    kind: "unfrozen",
+    account,
+    actor: officer,
+    reasonCode,
+  });
+});
+
+ponder.on("ComplianceRegistry:ExemptionChanged", async ({ event, context }) => {
+  const token = tokenOfRegistry(event.log.address);
+  const { account, exempt } = event.args;
+  await changeAccount(context.db, { token, address: account }, event.block.timestamp, () => ({ exempt }));
+  await context.db.insert(complianceEvent).values({
+    ...logColumns(event),
+    token,
+    contract: event.log.address,
+    kind: "exemption_changed",
+    account,
+    exempt,
+  });
+});
+
+ponder.on("ComplianceRegistry:DailyLimitChanged", async ({ event, context }) => {
+  const token = tokenOfRegistry(event.log.address);
+  const { tier, previousLimit, newLimit } = event.args;
+  await context.db
+    .insert(dailyLimit)
+    .values({ token, tier, amount: newLimit, updatedAt: event.block.timestamp })
+    .onConflictDoUpdate({ amount: newLimit, updatedAt: event.block.timestamp });
+  await context.db.insert(complianceEvent).values({
+    ...logColumns(event),
+    token,
+    contract: event.log.address,
+    kind: "daily_limit_changed",
+    limitTier: tier,
+    previousLimit,
+    newLimit,
+  });
+});
+
+ponder.on("ComplianceRegistry:SanctionsOracleChanged", async ({ event, context }) => {
+  const token = tokenOfRegistry(event.log.address);
+  const { previousOracle, newOracle } = event.args;
+  await context.db.update(communityToken, { address: token }).set({ sanctionsOracle: newOracle });
+  await context.db.insert(complianceEvent).values({
+    ...logColumns(event),
+    token,
+    contract: event.log.address,
+    kind: "sanctions_oracle_changed",
+    previousAddress: previousOracle,
+    newAddress: newOracle,
+  });
+});

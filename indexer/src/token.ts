@@ -1,0 +1,142 @@
+/**
+ * CommunityToken logs: balances, supply and holders (Transfer), issuance and redemption, votes and delegation,
+ * signed-transfer nonces, pauses and registry changes.
+ */
+import { ponder } from "ponder:registry";
+import { authorization, communityToken, complianceEvent, delegation, mint, redemption, transfer } from "ponder:schema";
+import { getAddress } from "viem";
+import { deployment } from "../deployment";
+import { holderDelta, supplyDelta, transferKind } from "./lib/transfers";
+import { changeAccount, logColumns } from "./store";
+
+// Before any log: one row per community, its metadata from the deployment file (a factory event, later).
+ponder.on("CommunityToken:setup", async ({ context }) => {
+  for (const c of deployment.communities) {
+    await context.db
+      .insert(communityToken)
+      .values({
+        address: getAddress(c.token),
+        communityId: c.id,
+        name: c.name,
+        symbol: c.symbol,
+        currency: c.currency,
+        country: c.country,
+        locale: c.locale,
+        complianceRegistry: getAddress(c.complianceRegistry),
+      })
+      .onConflictDoNothing();
+  }
+});
+
+ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
+  const token = event.log.address;
+  const { from, to, value } = event.args;
+  const kind = transferKind(from, to);
+  const at = event.block.timestamp;
+  await context.db.insert(transfer).values({ ...logColumns(event), token, from, to, amount: value, kind });
+
+  let holders = 0;
+  if (kind !== "mint") {
+    const sender = await changeAccount(context.db, { token, address: from }, at, (a) => ({
+      balance: a.balance - value,
+      transfersOut: a.transfersOut + 1,
+      lastActiveAt: at,
+    }));
+    holders += holderDelta(sender.balance + value, sender.balance);
+  }
+  if (kind !== "burn") {
+    const recipient = await changeAccount(context.db, { token, address: to }, at, (a) => ({
+      balance: a.balance + value,
+      transfersIn: a.transfersIn + 1,
+      lastActiveAt: at,
+    }));
+    holders += holderDelta(recipient.balance - value, recipient.balance);
+  }
+  await context.db.update(communityToken, { address: token }).set((c) => ({
+    totalSupply: c.totalSupply + supplyDelta(kind, value),
+    holderCount: c.holderCount + holders,
+    transferCount: c.transferCount + 1,
+  }));
+});
+
+ponder.on("CommunityToken:Minted", async ({ event, context }) => {
+  const token = event.log.address;
+  const { to, amount, depositRef, minter } = event.args;
+  await context.db.insert(mint).values({ ...logColumns(event), token, to, amount, depositRef, minter });
+  await context.db.update(communityToken, { address: token }).set((c) => ({
+    mintCount: c.mintCount + 1,
+    mintedTotal: c.mintedTotal + amount,
+  }));
+});
+
+ponder.on("CommunityToken:Redeemed", async ({ event, context }) => {
+  const token = event.log.address;
+  const { account, amount, payoutRef } = event.args;
+  await context.db.insert(redemption).values({ ...logColumns(event), token, account, amount, payoutRef });
+  await context.db.update(communityToken, { address: token }).set((c) => ({
+    redemptionCount: c.redemptionCount + 1,
+    redeemedTotal: c.redeemedTotal + amount,
+  }));
+});
+
+ponder.on("CommunityToken:DelegateChanged", async ({ event, context }) => {
+  const token = event.log.address;
+  const { delegator, fromDelegate, toDelegate } = event.args;
+  const at = event.block.timestamp;
+  await context.db.insert(delegation).values({ ...logColumns(event), token, delegator, fromDelegate, toDelegate });
+  await changeAccount(context.db, { token, address: delegator }, at, () => ({
+    delegate: toDelegate,
+    lastActiveAt: at,
+  }));
+});
+
+ponder.on("CommunityToken:DelegateVotesChanged", async ({ event, context }) => {
+  const { delegate, newVotes } = event.args;
+  await changeAccount(context.db, { token: event.log.address, address: delegate }, event.block.timestamp, () => ({
+    votingPower: newVotes,
+  }));
+});
+
+ponder.on("CommunityToken:AuthorizationUsed", async ({ event, context }) => {
+  const { authorizer, nonce } = event.args;
+  await context.db
+    .insert(authorization)
+    .values({ ...logColumns(event), token: event.log.address, authorizer, nonce, state: "used" });
+});
+
+ponder.on("CommunityToken:AuthorizationCanceled", async ({ event, context }) => {
+  const { authorizer, nonce } = event.args;
+  await context.db
+    .insert(authorization)
+    .values({ ...logColumns(event), token: event.log.address, authorizer, nonce, state: "canceled" });
+});
+
+ponder.on("CommunityToken:Paused", async ({ event, context }) => {
+  const token = event.log.address;
+  await context.db.update(communityToken, { address: token }).set({ paused: true });
+  await context.db
+    .insert(complianceEvent)
+    .values({ ...logColumns(event), token, contract: token, kind: "paused", actor: event.args.account });
+});
+
+ponder.on("CommunityToken:Unpaused", async ({ event, context }) => {
+  const token = event.log.address;
+  await context.db.update(communityToken, { address: token }).set({ paused: false });
+  await context.db
+    .insert(complianceEvent)
+    .values({ ...logColumns(event), token, contract: token, kind: "unpaused", actor: event.args.account });
+});
+
+ponder.on("CommunityToken:ComplianceRegistryChanged", async ({ event, context }) => {
+  const token = event.log.address;
+  const { previousRegistry, newRegistry } = event.args;
+  await context.db.update(communityToken, { address: token }).set({ complianceRegistry: newRegistry });
+  await context.db.insert(complianceEvent).values({
+    ...logColumns(event),
+    token,
+    contract: token,
+    kind: "registry_changed",
+    previousAddress: previousRegistry,
+    newAddress: newRegistry,
+  });
+});

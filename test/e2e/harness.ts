@@ -1,0 +1,187 @@
+/**
+ * The end-to-end stack for indexer tests: a Hardhat node on a free port, the deployment, the simulation, and
+ * Ponder on a fresh PGlite directory — each in its own process group, all stopped by `stop()`.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Deployment } from "../../scripts/lib/deployment";
+import { graphql, jsonRpc, rpcReady } from "../../scripts/lib/http";
+import { INDEXER_DIR, indexedBlock, launchIndexer } from "../../scripts/lib/indexer";
+import { freePort, run, type Service, startService, stopService, waitFor } from "../../scripts/lib/processes";
+
+export { graphql, INDEXER_DIR };
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+const HARDHAT_BIN = path.join(ROOT, "node_modules", ".bin", "hardhat");
+const LOG_TAIL = 60;
+
+/** Services still running when this process ends are killed with their groups: no strays after a crash or Ctrl-C. */
+const running = new Set<Service>();
+function killRunning(): void {
+  for (const service of running) {
+    try {
+      if (service.child.pid !== undefined) process.kill(-service.child.pid, "SIGKILL");
+    } catch {
+      // gone already
+    }
+  }
+  running.clear();
+}
+process.on("exit", killRunning);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killRunning();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  });
+}
+
+export class Stack {
+  readonly tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kc-e2e-"));
+  readonly deploymentFile = path.join(this.tmp, "deployment.json");
+  rpcUrl = "";
+  apiUrl = "";
+  private readonly services: Service[] = [];
+  private readonly logs = new Map<string, string[]>();
+  private readonly baseEnv = {
+    HARDHAT_DISABLE_TELEMETRY_PROMPT: "true",
+    PONDER_TELEMETRY_DISABLED: "true",
+    DEPLOYMENT_FILE: this.deploymentFile,
+  };
+
+  get deployment(): Deployment {
+    return JSON.parse(fs.readFileSync(this.deploymentFile, "utf8")) as Deployment;
+  }
+
+  private start(
+    name: string,
+    command: string,
+    args: string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv,
+    onLine?: (line: string) => void,
+  ): Service {
+    const lines: string[] = [];
+    this.logs.set(name, lines);
+    const service = startService(name, command, args, {
+      cwd,
+      env: { ...this.baseEnv, ...env },
+      quiet: true,
+      log: (line) => {
+        onLine?.(line);
+        lines.push(line);
+        if (lines.length > LOG_TAIL) lines.shift();
+      },
+    });
+    this.services.push(service);
+    running.add(service);
+    return service;
+  }
+
+  /** The last lines each service printed, for a failure report. */
+  tails(): string {
+    return [...this.logs].map(([name, lines]) => `--- ${name}\n${lines.join("\n")}`).join("\n");
+  }
+
+  async startChain(): Promise<void> {
+    const port = await freePort();
+    this.rpcUrl = `http://127.0.0.1:${port}`;
+    const chain = this.start(
+      "chain",
+      HARDHAT_BIN,
+      ["node", "--hostname", "127.0.0.1", "--port", String(port)],
+      ROOT,
+      {},
+    );
+    await waitFor("the Hardhat node", () => rpcReady(this.rpcUrl), { service: chain, timeoutMs: 60_000 });
+  }
+
+  /** Runs a Hardhat script against the node (deploy, simulate); `hardhat test` compiled already. */
+  async hardhatRun(script: string, env: NodeJS.ProcessEnv = {}): Promise<string> {
+    return run(HARDHAT_BIN, ["run", "--no-compile", "--network", "localhost", script], {
+      cwd: ROOT,
+      env: { ...this.baseEnv, RPC_URL: this.rpcUrl, ...env },
+    });
+  }
+
+  async headBlock(): Promise<number> {
+    return Number(await jsonRpc<string>(this.rpcUrl, "eth_blockNumber"));
+  }
+
+  /** Generates the ABIs, starts `ponder start`, and waits until it has indexed the chain's current head. */
+  async startIndexer(): Promise<void> {
+    const lines: string[] = [];
+    this.logs.set("indexer", lines);
+    const { apiUrl } = await launchIndexer({
+      rpcUrl: this.rpcUrl,
+      deploymentFile: this.deploymentFile,
+      pgliteDir: path.join(this.tmp, "pglite"),
+      port: await freePort(),
+      log: (line) => {
+        lines.push(line);
+        if (lines.length > LOG_TAIL) lines.shift();
+      },
+      onSpawn: (service) => {
+        this.services.push(service);
+        running.add(service);
+      },
+    });
+    this.apiUrl = apiUrl;
+  }
+
+  async indexedBlock(): Promise<number> {
+    return indexedBlock(this.apiUrl);
+  }
+
+  /** Stops every service (process groups, SIGTERM then SIGKILL) and removes the temporary directory. */
+  async stop({ keepFiles = false } = {}): Promise<void> {
+    await Promise.all(this.services.map((service) => stopService(service, 3_000).then(() => running.delete(service))));
+    if (!keepFiles) fs.rmSync(this.tmp, { recursive: true, force: true });
+  }
+}
+
+interface Page<T> {
+  items: T[];
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+/**
+ * Every item of a plural query, following Ponder's cursor pagination (`after` = the previous `endCursor`).
+ * Returns the items and the number of pages it took; checks `totalCount` against what it collected.
+ */
+export async function graphqlAll<T>(
+  apiUrl: string,
+  field: string,
+  filterType: string,
+  selection: string,
+  options: { where?: Record<string, unknown>; orderBy?: string; orderDirection?: "asc" | "desc"; pageSize: number },
+): Promise<{ items: T[]; pages: number }> {
+  const query = `query ($where: ${filterType}, $after: String) {
+    ${field}(where: $where, after: $after, limit: ${options.pageSize}${
+    options.orderBy ? `, orderBy: "${options.orderBy}"` : ""
+  }${options.orderDirection ? `, orderDirection: "${options.orderDirection}"` : ""}) {
+      items { ${selection} }
+      totalCount
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+  const items: T[] = [];
+  let after: string | null = null;
+  let pages = 0;
+  let totalCount = 0;
+  do {
+    const data: Record<string, Page<T>> = await graphql<Record<string, Page<T>>>(apiUrl, query, {
+      where: options.where ?? {},
+      after,
+    });
+    const page = data[field]!;
+    items.push(...page.items);
+    totalCount = page.totalCount;
+    pages++;
+    after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+  } while (after !== null);
+  if (items.length !== totalCount)
+    throw new Error(`${field}: collected ${items.length} items, totalCount ${totalCount}`);
+  return { items, pages };
+}

@@ -1,0 +1,131 @@
+/**
+ * A short, deterministic history that emits every event the indexer handles, including the ones a simulation
+ * may not produce (pause, unfreeze, exemption, limit change, canceled authorization, sanctions removal, role revocation,
+ * a self-transfer, a zero-amount transfer, a holder emptying its balance). Runs against a node with unlocked
+ * accounts (Hardhat node): 0 admin, 1 minter, 2 pauser, 3 verifier, 4 officer; 6, 7, 8 hold tokens here.
+ */
+import { ethers, type ContractTransactionResponse, type JsonRpcSigner } from "ethers";
+import type { Deployment } from "../../scripts/lib/deployment";
+import { CommunityToken__factory, ComplianceRegistry__factory, SanctionsList__factory } from "../../typechain-types";
+
+const KC = (n: number) => ethers.parseEther(String(n));
+
+async function mined(pending: Promise<ContractTransactionResponse>): Promise<void> {
+  const receipt = await (await pending).wait();
+  if (receipt?.status !== 1) throw new Error("scenario transaction reverted");
+}
+
+export interface ScenarioActors {
+  holder: string;
+  relayer: string;
+  emptied: string;
+  listedThenRemoved: string;
+}
+
+export async function runEveryEventScenario(rpcUrl: string, deployment: Deployment): Promise<ScenarioActors> {
+  const provider = new ethers.JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true, cacheTimeout: -1 });
+  const signer = (i: number): Promise<JsonRpcSigner> => provider.getSigner(i);
+  const [admin, minter, pauser, verifier, officer, holder, relayer, emptied, listed] = await Promise.all(
+    [0, 1, 2, 3, 4, 6, 7, 8, 9].map(signer),
+  );
+  const community = deployment.communities[0]!;
+  const token = CommunityToken__factory.connect(community.token, provider);
+  const registry = ComplianceRegistry__factory.connect(community.complianceRegistry, provider);
+  const sanctions = SanctionsList__factory.connect(deployment.sanctionsList.address, provider);
+
+  await mined(registry.connect(verifier!).setTier(holder!.address, 1));
+  await mined(token.connect(minter!).mint(holder!.address, KC(100), ethers.id("e2e:deposit:holder")));
+  await mined(token.connect(minter!).mint(relayer!.address, KC(50), ethers.id("e2e:deposit:relayer")));
+  await mined(token.connect(holder!).transfer(holder!.address, KC(10))); // to oneself
+  await mined(token.connect(holder!).transfer(relayer!.address, 0n)); // zero amount
+  await mined(token.connect(holder!).transfer(emptied!.address, KC(5)));
+  await mined(token.connect(holder!).delegate(relayer!.address));
+  await mined(token.connect(relayer!).delegate(relayer!.address));
+
+  // ERC-3009: one authorization canceled by its signer's signature, one used by a relayer
+  const domain = await token.eip712Domain();
+  const typedDomain = {
+    name: domain.name,
+    version: domain.version,
+    chainId: domain.chainId,
+    verifyingContract: domain.verifyingContract,
+  };
+  const canceledNonce = ethers.id("e2e:nonce:canceled");
+  const cancel = ethers.Signature.from(
+    await holder!.signTypedData(
+      typedDomain,
+      {
+        CancelAuthorization: [
+          { name: "authorizer", type: "address" },
+          { name: "nonce", type: "bytes32" },
+        ],
+      },
+      { authorizer: holder!.address, nonce: canceledNonce },
+    ),
+  );
+  await mined(
+    token.connect(relayer!).cancelAuthorization(holder!.address, canceledNonce, cancel.v, cancel.r, cancel.s),
+  );
+  const now = (await provider.getBlock("latest"))!.timestamp;
+  const transfer = {
+    from: holder!.address,
+    to: relayer!.address,
+    value: KC(3),
+    validAfter: now - 60,
+    validBefore: now + 3600,
+    nonce: ethers.id("e2e:nonce:used"),
+  };
+  const used = ethers.Signature.from(
+    await holder!.signTypedData(
+      typedDomain,
+      {
+        TransferWithAuthorization: [
+          { name: "from", type: "address" },
+          { name: "to", type: "address" },
+          { name: "value", type: "uint256" },
+          { name: "validAfter", type: "uint256" },
+          { name: "validBefore", type: "uint256" },
+          { name: "nonce", type: "bytes32" },
+        ],
+      },
+      transfer,
+    ),
+  );
+  await mined(
+    token
+      .connect(relayer!)
+      .transferWithAuthorization(
+        transfer.from,
+        transfer.to,
+        transfer.value,
+        transfer.validAfter,
+        transfer.validBefore,
+        transfer.nonce,
+        used.v,
+        used.r,
+        used.s,
+      ),
+  );
+
+  await mined(token.connect(emptied!).redeem(KC(5), ethers.id("e2e:payout:emptied"))); // balance back to zero
+  await mined(registry.connect(officer!).freeze(emptied!.address, ethers.encodeBytes32String("E2E_REVIEW")));
+  await mined(registry.connect(officer!).freeze(listed!.address, ethers.encodeBytes32String("E2E_REVIEW")));
+  await mined(registry.connect(officer!).unfreeze(listed!.address, ethers.encodeBytes32String("E2E_CLEARED")));
+  await mined(registry.connect(admin!).setExempt(relayer!.address, true));
+  await mined(registry.connect(admin!).setDailyLimit(0, KC(2_000)));
+  await mined(registry.connect(admin!).setSanctionsOracle(deployment.sanctionsList.address));
+  await mined(token.connect(pauser!).pause());
+  await mined(token.connect(pauser!).unpause());
+  await mined(sanctions.connect(officer!).addToSanctionsList([listed!.address]));
+  await mined(sanctions.connect(officer!).removeFromSanctionsList([listed!.address]));
+  const PAUSER_ROLE = await token.PAUSER_ROLE();
+  await mined(token.connect(admin!).revokeRole(PAUSER_ROLE, pauser!.address));
+  await mined(token.connect(admin!).grantRole(PAUSER_ROLE, pauser!.address));
+  provider.destroy();
+  return {
+    holder: holder!.address,
+    relayer: relayer!.address,
+    emptied: emptied!.address,
+    listedThenRemoved: listed!.address,
+  };
+}
