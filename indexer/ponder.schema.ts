@@ -258,6 +258,8 @@ export const complianceEvent = onchainTable(
     /** Who acted, where the log says: the verifier, the compliance officer, or the pauser. */
     actor: t.hex(),
     reasonCode: t.hex(),
+    /** The reason code as text, when the officer wrote a label ("COURT_ORDER"); null for other codes. */
+    reasonLabel: t.text(),
     previousTier: t.integer(),
     newTier: t.integer(),
     exempt: t.boolean(),

@@ -6,6 +6,7 @@ import { ponder } from "ponder:registry";
 import { communityToken, complianceEvent, dailyLimit } from "ponder:schema";
 import { tokenOfRegistry } from "../deployment";
 import { changeAccount, logColumns } from "./store";
+import { reasonLabel } from "./lib/reasons";
 
 ponder.on("ComplianceRegistry:TierChanged", async ({ event, context }) => {
   const token = tokenOfRegistry(event.log.address);
@@ -35,6 +36,7 @@ ponder.on("ComplianceRegistry:AccountFrozen", async ({ event, context }) => {
     account,
     actor: officer,
     reasonCode,
+    reasonLabel: reasonLabel(reasonCode),
   });
 });
 
@@ -50,6 +52,7 @@ ponder.on("ComplianceRegistry:AccountUnfrozen", async ({ event, context }) => {
     account,
     actor: officer,
     reasonCode,
+    reasonLabel: reasonLabel(reasonCode),
   });
 });
 

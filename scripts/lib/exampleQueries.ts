@@ -31,7 +31,7 @@ export const EXAMPLE_QUERIES: ExampleQuery[] = [
     itemsAt: "complianceEvents",
     query: `{
   complianceEvents(where: { kind: frozen }, orderBy: "timestamp", orderDirection: "desc", limit: 5) {
-    items { account reasonCode actor timestamp transactionHash }
+    items { account reasonLabel reasonCode actor timestamp transactionHash }
     pageInfo { hasNextPage endCursor }
   }
 }`,

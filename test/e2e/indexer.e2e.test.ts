@@ -406,6 +406,24 @@ describeE2E("indexer (end to end)", function () {
       }
     });
 
+    it("complianceEvents: each freeze and unfreeze carries the officer's reason code and its label", async () => {
+      const logs = await logsOf(registry, "AccountFrozen", "AccountUnfrozen");
+      const data = await graphql<{
+        complianceEvents: { items: { transactionHash: string; account: string; reasonCode: string; reasonLabel: string | null }[] };
+      }>(
+        stack.apiUrl,
+        `{ complianceEvents(where: { kind_in: [frozen, unfrozen] }, limit: 1000) {
+             items { transactionHash account reasonCode reasonLabel } } }`,
+      );
+      expect(data.complianceEvents.items).to.have.lengthOf(logs.length);
+      for (const log of logs) {
+        const row = data.complianceEvents.items.find((e) => e.transactionHash === log.transactionHash);
+        const reasonCode = registry.interface.parseLog(log)!.args.reasonCode as string;
+        expect(row?.reasonCode).to.equal(reasonCode);
+        expect(row?.reasonLabel).to.equal(ethers.decodeBytes32String(reasonCode));
+      }
+    });
+
     it("roleEvents: one row per RoleGranted / RoleRevoked log, and roleMembers agree with hasRole", async () => {
       const logs = (
         await Promise.all([token, registry, sanctions].map((c) => logsOf(c, "RoleGranted", "RoleRevoked")))
