@@ -46,7 +46,11 @@ async function main() {
 
   const communities: DeployedCommunity[] = [];
   for (const c of readCommunities()) {
-    const { token, registry, startBlock: communityStart } = await deployCommunity(admin, implementations, {
+    const {
+      token,
+      registry,
+      startBlock: communityStart,
+    } = await deployCommunity(admin, implementations, {
       name: c.name,
       symbol: c.symbol,
       currency: c.currency,

@@ -8,7 +8,7 @@
  */
 import fs from "node:fs";
 import hre, { ethers } from "hardhat";
-import type { HDNodeWallet, Signer, TransactionResponse } from "ethers";
+import type { HDNodeWallet, TransactionResponse } from "ethers";
 import type { CommunityToken, ComplianceRegistry, SanctionsList } from "../typechain-types";
 import { readDeployment } from "./lib/deployment";
 
@@ -46,15 +46,7 @@ interface Member {
 }
 
 type Kind =
-  | "transfer"
-  | "signedTransfer"
-  | "redeem"
-  | "mint"
-  | "delegate"
-  | "tierChange"
-  | "freeze"
-  | "unfreeze"
-  | "blocked";
+  "transfer" | "signedTransfer" | "redeem" | "mint" | "delegate" | "tierChange" | "freeze" | "unfreeze" | "blocked";
 
 async function main() {
   const seed = envInt("SIM_SEED", 1, 0);
@@ -90,7 +82,12 @@ async function main() {
       community.complianceRegistry,
     )) as unknown as ComplianceRegistry;
     const domain = await token.eip712Domain();
-    const typedDomain = { name: domain.name, version: domain.version, chainId: domain.chainId, verifyingContract: domain.verifyingContract };
+    const typedDomain = {
+      name: domain.name,
+      version: domain.version,
+      chainId: domain.chainId,
+      verifyingContract: domain.verifyingContract,
+    };
     // the same accounts on every run and in every community: a fixed HD seed
     const root = ethers.HDNodeWallet.fromSeed(ethers.id("katy-coin simulation")).derivePath("m/44'/60'/0'/0");
 
@@ -99,7 +96,11 @@ async function main() {
     for (let i = 0; i < accountCount; i++) {
       const wallet = root.deriveChild(i).connect(ethers.provider);
       const roll = r.next();
-      members.push({ wallet, tier: roll < 0.2 ? 0 : roll < 0.9 ? 1 : 2, frozen: await registry.isFrozen(wallet.address) });
+      members.push({
+        wallet,
+        tier: roll < 0.2 ? 0 : roll < 0.9 ? 1 : 2,
+        frozen: await registry.isFrozen(wallet.address),
+      });
     }
     for (const m of members) {
       if ((await ethers.provider.getBalance(m.wallet.address)) < ethers.parseEther("0.5")) {
@@ -111,7 +112,11 @@ async function main() {
       }
       if (m.frozen) continue; // frozen by an earlier run on this chain: it may not receive
       const opening = m.tier === 0 ? r.int(200, 900) : m.tier === 1 ? r.int(1_000, 20_000) : r.int(20_000, 100_000);
-      await send(token.connect(minter).mint(m.wallet.address, KC(opening), ethers.id(`deposit:${community.id}:${runTag}:open:${m.wallet.address}`)));
+      await send(
+        token
+          .connect(minter)
+          .mint(m.wallet.address, KC(opening), ethers.id(`deposit:${community.id}:${runTag}:open:${m.wallet.address}`)),
+      );
       count("setup");
       if (r.next() < 0.6) {
         await send(token.connect(m.wallet).delegate(m.wallet.address));
@@ -153,7 +158,11 @@ async function main() {
         continue;
       }
       if (roll < 0.1) {
-        await send(token.connect(minter).mint(payer.wallet.address, KC(r.int(100, 5_000)), ethers.id(`deposit:${community.id}:${runTag}:${n}`)));
+        await send(
+          token
+            .connect(minter)
+            .mint(payer.wallet.address, KC(r.int(100, 5_000)), ethers.id(`deposit:${community.id}:${runTag}:${n}`)),
+        );
         count("mint");
         continue;
       }
@@ -163,12 +172,16 @@ async function main() {
         continue;
       }
       if (roll < 0.15) {
-        await complianceAction(n);
+        await complianceAction();
         continue;
       }
       const amount = await affordable(payer);
       if (amount === 0n) {
-        await send(token.connect(minter).mint(payer.wallet.address, KC(500), ethers.id(`deposit:${community.id}:${runTag}:${n}`)));
+        await send(
+          token
+            .connect(minter)
+            .mint(payer.wallet.address, KC(500), ethers.id(`deposit:${community.id}:${runTag}:${n}`)),
+        );
         count("mint");
         continue;
       }
@@ -187,7 +200,14 @@ async function main() {
 
     async function signedTransfer(payer: Member, to: string, value: bigint) {
       const now = (await ethers.provider.getBlock("latest"))!.timestamp;
-      const message = { from: payer.wallet.address, to, value, validAfter: now - 60, validBefore: now + 3600, nonce: r.bytes32() };
+      const message = {
+        from: payer.wallet.address,
+        to,
+        value,
+        validAfter: now - 60,
+        validBefore: now + 3600,
+        nonce: r.bytes32(),
+      };
       const signature = ethers.Signature.from(
         await payer.wallet.signTypedData(
           typedDomain,
@@ -207,11 +227,21 @@ async function main() {
       await send(
         token
           .connect(terminal)
-          .transferWithAuthorization(message.from, message.to, message.value, message.validAfter, message.validBefore, message.nonce, signature.v, signature.r, signature.s),
+          .transferWithAuthorization(
+            message.from,
+            message.to,
+            message.value,
+            message.validAfter,
+            message.validBefore,
+            message.nonce,
+            signature.v,
+            signature.r,
+            signature.s,
+          ),
       );
     }
 
-    async function complianceAction(n: number) {
+    async function complianceAction() {
       const frozen = members.filter((m) => m.frozen);
       const roll = r.next();
       if (frozen.length > 0 && roll < 0.4) {
@@ -221,7 +251,14 @@ async function main() {
         count("unfreeze");
       } else if (roll < 0.7 && frozen.length < 4) {
         const m = r.pick(liquid());
-        await send(registry.connect(officer).freeze(m.wallet.address, ethers.encodeBytes32String(r.pick(["SUSPICIOUS_ACTIVITY", "COURT_ORDER", "LOST_KEY"]))));
+        await send(
+          registry
+            .connect(officer)
+            .freeze(
+              m.wallet.address,
+              ethers.encodeBytes32String(r.pick(["SUSPICIOUS_ACTIVITY", "COURT_ORDER", "LOST_KEY"])),
+            ),
+        );
         m.frozen = true;
         count("freeze");
       } else {
@@ -230,7 +267,6 @@ async function main() {
         await send(registry.connect(verifier).setTier(m.wallet.address, m.tier));
         count("tierChange");
       }
-      void n;
     }
 
     /** An attempt the compliance rules must stop: checked with a call first, then sent so it lands as a revert. */
@@ -255,7 +291,15 @@ async function main() {
         amount = (await registry.dailyLimit(from.tier)) - spent + KC(1);
         const balance = await balanceOf(from);
         if (balance < amount) {
-          await send(token.connect(minter).mint(from.wallet.address, amount - balance, ethers.id(`deposit:${community.id}:${runTag}:topup:${counts.blocked ?? 0}`)));
+          await send(
+            token
+              .connect(minter)
+              .mint(
+                from.wallet.address,
+                amount - balance,
+                ethers.id(`deposit:${community.id}:${runTag}:topup:${counts.blocked ?? 0}`),
+              ),
+          );
           count("mint");
         }
       }
@@ -274,15 +318,33 @@ async function main() {
       const hash = ethers.keccak256(raw);
       const receipt = await ethers.provider.getTransactionReceipt(hash);
       if (receipt?.status !== 0) throw new Error(`blocked attempt ${hash} did not land as a revert`);
-      const reason = ["Allowed", "TokenPaused", "InsufficientBalance", "SenderFrozen", "RecipientFrozen", "SenderSanctioned", "RecipientSanctioned", "DailyLimitExceeded"][Number(verdict)] ?? `verdict ${verdict}`;
+      const reason =
+        [
+          "Allowed",
+          "TokenPaused",
+          "InsufficientBalance",
+          "SenderFrozen",
+          "RecipientFrozen",
+          "SenderSanctioned",
+          "RecipientSanctioned",
+          "DailyLimitExceeded",
+        ][Number(verdict)] ?? `verdict ${verdict}`;
       blocked[reason] = (blocked[reason] ?? 0) + 1;
       count("blocked");
     }
 
-    console.log(`community ${community.id}: ${members.length} accounts, supply ${ethers.formatEther(await token.totalSupply())} ${community.symbol}`);
+    console.log(
+      `community ${community.id}: ${members.length} accounts, supply ${ethers.formatEther(await token.totalSupply())} ${community.symbol}`,
+    );
   }
 
-  const summary = { seed, accounts: accountCount, transactions: Object.values(counts).reduce((a, b) => a + b, 0), counts, blocked };
+  const summary = {
+    seed,
+    accounts: accountCount,
+    transactions: Object.values(counts).reduce((a, b) => a + b, 0),
+    counts,
+    blocked,
+  };
   console.log(`simulation (seed ${seed}): ${summary.transactions} transactions`);
   for (const [kind, n] of Object.entries(counts)) console.log(`  ${kind.padEnd(15)} ${n}`);
   for (const [reason, n] of Object.entries(blocked)) console.log(`  blocked: ${reason.padEnd(22)} ${n}`);

@@ -51,7 +51,10 @@ async function main() {
   process.on("SIGINT", () => void shutdown(0));
   process.on("SIGTERM", () => void shutdown(0));
 
-  for (const [port, what] of [[RPC_PORT, "RPC_PORT"], [API_PORT, "API_PORT"]] as const) {
+  for (const [port, what] of [
+    [RPC_PORT, "RPC_PORT"],
+    [API_PORT, "API_PORT"],
+  ] as const) {
     if (await portInUse(port)) {
       throw new Error(`port ${port} is in use: stop what runs there, or choose another with ${what}=...`);
     }
@@ -65,7 +68,9 @@ async function main() {
     quiet: true,
   });
   services.push(chain);
-  await step(`starting a Hardhat node on ${RPC_URL}`, () => waitFor("the chain", () => rpcReady(RPC_URL), { service: chain }));
+  await step(`starting a Hardhat node on ${RPC_URL}`, () =>
+    waitFor("the chain", () => rpcReady(RPC_URL), { service: chain }),
+  );
 
   await step("deploying the contracts", () =>
     run(HARDHAT, ["run", "--no-compile", "--network", "localhost", "scripts/deploy.ts"], { cwd: ROOT, env }),

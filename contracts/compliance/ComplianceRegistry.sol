@@ -149,11 +149,12 @@ contract ComplianceRegistry is IComplianceRegistry, AccessControlUpgradeable {
      * senders, unlimited tiers). The operator is a third party only when it is neither sender nor recipient; a
      * mint's operator is the minter, whose role already vouches for it.
      */
-    function _evaluate(address operator, address from, address to, uint256 amount)
-        private
-        view
-        returns (Verdict verdict, uint256 spent, uint40 windowStart)
-    {
+    function _evaluate(
+        address operator,
+        address from,
+        address to,
+        uint256 amount
+    ) private view returns (Verdict verdict, uint256 spent, uint40 windowStart) {
         bool thirdParty = from != address(0) && operator != from && operator != to;
         Account memory sender = _accounts[from];
         if (from != address(0) && sender.frozen) return (Verdict.SenderFrozen, 0, 0);
@@ -181,10 +182,14 @@ contract ComplianceRegistry is IComplianceRegistry, AccessControlUpgradeable {
         return (Verdict.Allowed, spent, windowStart);
     }
 
-    function _revertFor(Verdict verdict, address operator, address from, address to, uint256 amount, uint256 spent)
-        private
-        view
-    {
+    function _revertFor(
+        Verdict verdict,
+        address operator,
+        address from,
+        address to,
+        uint256 amount,
+        uint256 spent
+    ) private view {
         if (verdict == Verdict.SenderFrozen) revert ComplianceSenderFrozen(from);
         if (verdict == Verdict.RecipientFrozen) revert ComplianceRecipientFrozen(to);
         if (verdict == Verdict.OperatorFrozen) revert ComplianceOperatorFrozen(operator);

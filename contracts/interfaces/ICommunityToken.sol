@@ -56,8 +56,9 @@ interface ICommunityToken {
     function setComplianceRegistry(IComplianceRegistry registry) external;
 
     /// @notice The verdict on a transfer without reverting; see {IComplianceRegistry-canTransfer}.
-    function canTransfer(address from, address to, uint256 amount)
-        external
-        view
-        returns (bool allowed, IComplianceRegistry.Verdict verdict);
+    function canTransfer(
+        address from,
+        address to,
+        uint256 amount
+    ) external view returns (bool allowed, IComplianceRegistry.Verdict verdict);
 }

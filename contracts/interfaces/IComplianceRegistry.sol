@@ -91,7 +91,11 @@ interface IComplianceRegistry {
     /// the compliance rules, then the sender's balance. `from == address(0)` is a mint, `to == address(0)` a burn
     /// (redemption). Judged at the latest block's time: a transaction lands later, so right at the end of a daily
     /// window a `DailyLimitExceeded` verdict may already have lapsed.
-    function canTransfer(address from, address to, uint256 amount) external view returns (bool allowed, Verdict verdict);
+    function canTransfer(
+        address from,
+        address to,
+        uint256 amount
+    ) external view returns (bool allowed, Verdict verdict);
 
     /// @notice The verdict on `account` alone: `Allowed`, `SenderFrozen` or `SenderSanctioned`.
     function screen(address account) external view returns (Verdict);

@@ -96,11 +96,11 @@ contract CommunityToken is
     }
 
     /// @inheritdoc ICommunityToken
-    function canTransfer(address from, address to, uint256 amount)
-        external
-        view
-        returns (bool allowed, IComplianceRegistry.Verdict verdict)
-    {
+    function canTransfer(
+        address from,
+        address to,
+        uint256 amount
+    ) external view returns (bool allowed, IComplianceRegistry.Verdict verdict) {
         return _complianceRegistry.canTransfer(from, to, amount);
     }
 
@@ -160,11 +160,11 @@ contract CommunityToken is
     /// before any state changes. The registry is the community's own contract, and it calls the sanctions
     /// oracle only with staticcall, so nothing can re-enter here. The operator is whoever called the token: a
     /// spender or a relayer is screened too.
-    function _update(address from, address to, uint256 value)
-        internal
-        override(ERC20Upgradeable, ERC20VotesUpgradeable)
-        whenNotPaused
-    {
+    function _update(
+        address from,
+        address to,
+        uint256 value
+    ) internal override(ERC20Upgradeable, ERC20VotesUpgradeable) whenNotPaused {
         _complianceRegistry.enforceTransfer(_msgSender(), from, to, value);
         super._update(from, to, value);
     }

@@ -31,7 +31,9 @@ const ROOT = path.resolve(__dirname, "..", "..");
 
 /** `DEPLOYMENT_FILE` if set, else `deployments/<network>.json`. */
 export function deploymentPath(network: string): string {
-  return process.env.DEPLOYMENT_FILE ? path.resolve(process.env.DEPLOYMENT_FILE) : path.join(ROOT, "deployments", `${network}.json`);
+  return process.env.DEPLOYMENT_FILE
+    ? path.resolve(process.env.DEPLOYMENT_FILE)
+    : path.join(ROOT, "deployments", `${network}.json`);
 }
 
 export function readDeployment(network: string): Deployment {

@@ -65,7 +65,11 @@ export function run(
   options: { cwd?: string; env?: NodeJS.ProcessEnv; echo?: boolean } = {},
 ): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     const collect = (chunk: Buffer) => {
       output += chunk.toString();
@@ -76,7 +80,10 @@ export function run(
     child.on("error", reject);
     child.on("exit", (code) => {
       if (code === 0) resolve(output);
-      else reject(new Error(`${command} ${args.join(" ")} exited with ${code}:\n${output.split("\n").slice(-30).join("\n")}`));
+      else
+        reject(
+          new Error(`${command} ${args.join(" ")} exited with ${code}:\n${output.split("\n").slice(-30).join("\n")}`),
+        );
     });
   });
 }
@@ -85,7 +92,11 @@ export function run(
 export async function waitFor(
   what: string,
   probe: () => Promise<boolean>,
-  { timeoutMs = 60_000, intervalMs = 250, service }: { timeoutMs?: number; intervalMs?: number; service?: Service } = {},
+  {
+    timeoutMs = 60_000,
+    intervalMs = 250,
+    service,
+  }: { timeoutMs?: number; intervalMs?: number; service?: Service } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let ended: number | string | undefined;
@@ -117,7 +128,9 @@ export function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

@@ -376,9 +376,8 @@ describe("ComplianceRegistry", () => {
       });
 
       it("disables screening when set to zero", async () => {
-        const { registry, token, sanctions, admin, officer, alice, bob } = await loadFixture(
-          deployFundedCommunityFixture,
-        );
+        const { registry, token, sanctions, admin, officer, alice, bob } =
+          await loadFixture(deployFundedCommunityFixture);
         await sanctions.connect(officer).addToSanctionsList([alice.address]);
         await expect(registry.connect(admin).setSanctionsOracle(ethers.ZeroAddress))
           .to.emit(registry, "SanctionsOracleChanged")
@@ -967,9 +966,8 @@ describe("ComplianceRegistry", () => {
         });
 
         it("is still screened against the sanctions list", async () => {
-          const { token, registry, sanctions, admin, officer, dave, carol } = await loadFixture(
-            deployTieredHoldersFixture,
-          );
+          const { token, registry, sanctions, admin, officer, dave, carol } =
+            await loadFixture(deployTieredHoldersFixture);
           await registry.connect(admin).setExempt(dave.address, true);
           await sanctions.connect(officer).addToSanctionsList([dave.address]);
           await expect(token.connect(dave).transfer(carol.address, KC(1)))

@@ -159,8 +159,8 @@ export async function graphqlAll<T>(
 ): Promise<{ items: T[]; pages: number }> {
   const query = `query ($where: ${filterType}, $after: String) {
     ${field}(where: $where, after: $after, limit: ${options.pageSize}${
-    options.orderBy ? `, orderBy: "${options.orderBy}"` : ""
-  }${options.orderDirection ? `, orderDirection: "${options.orderDirection}"` : ""}) {
+      options.orderBy ? `, orderBy: "${options.orderBy}"` : ""
+    }${options.orderDirection ? `, orderDirection: "${options.orderDirection}"` : ""}) {
       items { ${selection} }
       totalCount
       pageInfo { hasNextPage endCursor }

@@ -409,11 +409,23 @@ describeE2E("indexer (end to end)", function () {
     it("complianceEvents: each freeze and unfreeze carries the officer's reason code and its label", async () => {
       const logs = await logsOf(registry, "AccountFrozen", "AccountUnfrozen");
       const data = await graphql<{
-        complianceEvents: { items: { transactionHash: string; account: string; reasonCode: string; reasonLabel: string | null }[] };
+        complianceEvents: {
+          items: { transactionHash: string; account: string; reasonCode: string; reasonLabel: string | null }[];
+        };
       }>(
         stack.apiUrl,
-        `{ complianceEvents(where: { kind_in: [frozen, unfrozen] }, limit: 1000) {
-             items { transactionHash account reasonCode reasonLabel } } }`,
+        `
+          {
+            complianceEvents(where: { kind_in: [frozen, unfrozen] }, limit: 1000) {
+              items {
+                transactionHash
+                account
+                reasonCode
+                reasonLabel
+              }
+            }
+          }
+        `,
       );
       expect(data.complianceEvents.items).to.have.lengthOf(logs.length);
       for (const log of logs) {

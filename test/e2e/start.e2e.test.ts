@@ -63,7 +63,10 @@ describeE2E("npm start (end to end)", function () {
     expect(Number(accounts?.[1])).to.be.at.least(50);
     expect(Number(transactions?.[1])).to.be.at.least(500);
     for (const kind of ["transfer", "signedTransfer", "redeem", "mint", "blocked"]) {
-      expect(output.some((l) => new RegExp(`^\\s+${kind}\\s+\\d+$`).test(l)), kind).to.equal(true);
+      expect(
+        output.some((l) => new RegExp(`^\\s+${kind}\\s+\\d+$`).test(l)),
+        kind,
+      ).to.equal(true);
     }
   });
 

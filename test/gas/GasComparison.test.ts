@@ -58,7 +58,9 @@ describe("Gas: CommunityToken next to a plain OpenZeppelin ERC20Votes token", ()
     console.log("\n    operation                          KC gas   plain gas   ratio");
     for (const [op, { kc, plain }] of Object.entries(figures)) {
       const ratio = Number((kc * 1000n) / plain) / 1000;
-      console.log(`    ${op.padEnd(34)} ${String(kc).padStart(7)}   ${String(plain).padStart(9)}   ${ratio.toFixed(2)}x`);
+      console.log(
+        `    ${op.padEnd(34)} ${String(kc).padStart(7)}   ${String(plain).padStart(9)}   ${ratio.toFixed(2)}x`,
+      );
     }
   });
 
@@ -88,10 +90,29 @@ describe("Gas: CommunityToken next to a plain OpenZeppelin ERC20Votes token", ()
       it("transferWithAuthorization (KC) next to transfer (plain)", async () => {
         const { token, plain, alice, bob, relayer } = await fixture();
         const now = (await ethers.provider.getBlock("latest"))!.timestamp;
-        const message = { from: alice.address, to: bob.address, value: KC(5), validAfter: 0, validBefore: now + 3600, nonce: ethers.id("gas") };
+        const message = {
+          from: alice.address,
+          to: bob.address,
+          value: KC(5),
+          validAfter: 0,
+          validBefore: now + 3600,
+          nonce: ethers.id("gas"),
+        };
         const sig = ethers.Signature.from(await alice.signTypedData(await domainOf(token), AUTH_TYPES, message));
         const kc = await gasOf(
-          token.connect(relayer).transferWithAuthorization(message.from, message.to, message.value, message.validAfter, message.validBefore, message.nonce, sig.v, sig.r, sig.s),
+          token
+            .connect(relayer)
+            .transferWithAuthorization(
+              message.from,
+              message.to,
+              message.value,
+              message.validAfter,
+              message.validBefore,
+              message.nonce,
+              sig.v,
+              sig.r,
+              sig.s,
+            ),
         );
         const base = await gasOf(plain.connect(alice).transfer(bob.address, KC(5)));
         expect(await token.authorizationState(alice.address, message.nonce)).to.equal(true);
@@ -104,9 +125,17 @@ describe("Gas: CommunityToken next to a plain OpenZeppelin ERC20Votes token", ()
           const { token, plain, alice, relayer } = await fixture();
           const deadline = (await ethers.provider.getBlock("latest"))!.timestamp + 3600;
           const permitGas = async (t: typeof token | typeof plain) => {
-            const message = { owner: alice.address, spender: relayer.address, value: KC(50), nonce: await t.nonces(alice.address), deadline };
+            const message = {
+              owner: alice.address,
+              spender: relayer.address,
+              value: KC(50),
+              nonce: await t.nonces(alice.address),
+              deadline,
+            };
             const sig = ethers.Signature.from(await alice.signTypedData(await domainOf(t), PERMIT_TYPES, message));
-            return gasOf(t.connect(relayer).permit(alice.address, relayer.address, KC(50), deadline, sig.v, sig.r, sig.s));
+            return gasOf(
+              t.connect(relayer).permit(alice.address, relayer.address, KC(50), deadline, sig.v, sig.r, sig.s),
+            );
           };
           const kc = await permitGas(token);
           const base = await permitGas(plain);
@@ -126,4 +155,3 @@ describe("Gas: CommunityToken next to a plain OpenZeppelin ERC20Votes token", ()
     });
   }
 });
-

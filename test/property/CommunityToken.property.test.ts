@@ -89,7 +89,7 @@ function step(
   label: string,
   invariants: Invariants,
   act: (m: CommunityModel, r: Real) => Promise<void>,
-  applies: (m: Readonly<CommunityModel>) => boolean = () => true
+  applies: (m: Readonly<CommunityModel>) => boolean = () => true,
 ): Cmd {
   return {
     check: applies,
@@ -121,7 +121,7 @@ function user(r: Real, i: number): HardhatEthersSigner {
   return u;
 }
 
-const nameOf = (i: number | null) => (i === null ? "0x0" : i === RELAYER ? "relayer" : USERS[i] ?? `#${i}`);
+const nameOf = (i: number | null) => (i === null ? "0x0" : i === RELAYER ? "relayer" : (USERS[i] ?? `#${i}`));
 
 /** Fixes the next block's timestamp at the model's `now + 1` and returns it. */
 async function nextBlock(m: CommunityModel): Promise<number> {
@@ -151,7 +151,7 @@ async function expectVerdict(m: CommunityModel, r: Real, from: number | null, to
   const [fromRegistry, fromToken] = await Promise.all([r.registry.canTransfer(...args), r.token.canTransfer(...args)]);
   for (const [allowed, verdict] of [fromRegistry, fromToken]) {
     expect(Verdict[Number(verdict)], `canTransfer(${nameOf(from)}, ${nameOf(to)}, ${formatKC(amount)})`).to.equal(
-      Verdict[expected]
+      Verdict[expected],
     );
     expect(allowed).to.equal(expected === Verdict.Allowed);
   }
@@ -168,7 +168,7 @@ async function moveTokens(
   to: number | null,
   amount: bigint,
   submit: () => Promise<ContractTransactionResponse>,
-  operator: number | null = from
+  operator: number | null = from,
 ) {
   await expectVerdict(m, r, from, to, amount);
   const at = await nextBlock(m);
@@ -205,7 +205,7 @@ async function complianceInvariants(m: CommunityModel, r: Real) {
   expect(supply, "totalSupply").to.equal(m.totalSupply);
   expect(
     balances.reduce((sum, b) => sum + b, 0n),
-    "sum of balances"
+    "sum of balances",
   ).to.equal(supply);
   m.accounts.forEach((a, i) => {
     expect(balances[i], `balance of ${nameOf(i)}`).to.equal(a.balance);
@@ -296,10 +296,10 @@ function signedTransfer(
   spec: AmountSpec,
   variant: AuthorizationVariant,
   validFor: number,
-  submitter: Submitter
+  submitter: Submitter,
 ): Cmd {
   const label = `transferWithAuthorization(${nameOf(from)} -> ${nameOf(to)}, ${describeAmount(
-    spec
+    spec,
   )}, ${variant}, ${validFor}s, by ${submitter})`;
   const operator = submitter === "relayer" ? RELAYER : to;
   return step(label, invariants, async (m, r) => {
@@ -312,14 +312,14 @@ function signedTransfer(
     const signer = user(r, variant === "wrongSigner" ? (from + 1) % USERS.length : from);
     const message = { from: m.addressOf(from), to: m.addressOf(to), value, validAfter, validBefore, nonce };
     const signature = ethers.Signature.from(
-      await signer.signTypedData(r.domain, TRANSFER_WITH_AUTHORIZATION_TYPES, message)
+      await signer.signTypedData(r.domain, TRANSFER_WITH_AUTHORIZATION_TYPES, message),
     );
     const error: ExpectedError | undefined =
       variant === "wrongSigner"
         ? { contract: "token", name: "ERC3009InvalidSignature", args: [] }
         : variant !== "valid"
-        ? { contract: "token", name: "ERC3009InvalidAuthorizationTime", args: [validAfter, validBefore] }
-        : m.expectedError(from, to, value, at, operator);
+          ? { contract: "token", name: "ERC3009InvalidAuthorizationTime", args: [validAfter, validBefore] }
+          : m.expectedError(from, to, value, at, operator);
     await time.setNextBlockTimestamp(at);
     const tx = r.token
       .connect(user(r, operator))
@@ -332,7 +332,7 @@ function signedTransfer(
         nonce,
         signature.v,
         signature.r,
-        signature.s
+        signature.s,
       );
     await expectOutcome(r, tx, error);
     m.now = at;
@@ -380,12 +380,12 @@ function replayAuthorization(invariants: Invariants): Cmd {
           a.nonce,
           a.v,
           a.r,
-          a.s
+          a.s,
         );
       await expectOutcome(r, tx, error);
       m.now = at;
     },
-    (m) => m.lastAuthorization !== undefined
+    (m) => m.lastAuthorization !== undefined,
   );
 }
 
@@ -432,7 +432,7 @@ function sanction(invariants: Invariants, who: number, listed: boolean): Cmd {
     await expectOutcome(
       r,
       listed ? list.addToSanctionsList(addresses) : list.removeFromSanctionsList(addresses),
-      undefined
+      undefined,
     );
     m.now = at;
     m.account(who).sanctioned = listed;
@@ -470,7 +470,7 @@ function advanceToWindowEnd(
   invariants: Invariants,
   pick: number,
   offset: number,
-  send?: { to: number; spec: AmountSpec }
+  send?: { to: number; spec: AmountSpec },
 ): Cmd {
   const target = (m: Readonly<CommunityModel>, i: number) => m.account(i).windowStart + WINDOW + offset - 1;
   const candidates = (m: Readonly<CommunityModel>) =>
@@ -488,7 +488,7 @@ function advanceToWindowEnd(
       m.now = at;
       if (send !== undefined) await sendTransfer(m, r, who, send.to, send.spec);
     },
-    (m) => candidates(m).length > 0
+    (m) => candidates(m).length > 0,
   );
 }
 
@@ -535,29 +535,29 @@ const userArb = fc.integer({ min: 0, max: USERS.length - 1 });
 const partyArb = fc.oneof({ weight: 2, arbitrary: userArb }, { weight: 1, arbitrary: fc.constant(RELAYER) });
 const mintAmountArb = fc.integer({ min: 0, max: 50_000 }).map((n) => KC(n));
 const sendAmountArb: Arbitrary<AmountSpec> = fc.oneof(
-  { weight: 4, arbitrary: fc.integer({ min: 0, max: 3_000 }).map((n) => ({ kind: "fixed", value: KC(n) } as const)) },
+  { weight: 4, arbitrary: fc.integer({ min: 0, max: 3_000 }).map((n) => ({ kind: "fixed", value: KC(n) }) as const) },
   // zero amounts are checked but never open a daily window
   { weight: 1, arbitrary: fc.constant({ kind: "fixed", value: 0n } as const) },
-  { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: KC(3_000) }).map((value) => ({ kind: "fixed", value } as const)) },
+  { weight: 1, arbitrary: fc.bigInt({ min: 0n, max: KC(3_000) }).map((value) => ({ kind: "fixed", value }) as const) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom(-1n, 0n, 1n).map((delta) => ({ kind: "remainingLimit", delta } as const)),
+    arbitrary: fc.constantFrom(-1n, 0n, 1n).map((delta) => ({ kind: "remainingLimit", delta }) as const),
   },
-  { weight: 1, arbitrary: fc.constantFrom(-1n, 0n, 1n).map((delta) => ({ kind: "balance", delta } as const)) }
+  { weight: 1, arbitrary: fc.constantFrom(-1n, 0n, 1n).map((delta) => ({ kind: "balance", delta }) as const) },
 );
 const approveAmountArb = fc.oneof(
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 3_000 }).map((n) => KC(n)) },
-  { weight: 1, arbitrary: fc.constant(0n) }
+  { weight: 1, arbitrary: fc.constant(0n) },
 );
 const spendAmountArb: Arbitrary<AmountSpec> = fc.oneof(
   { weight: 1, arbitrary: sendAmountArb },
-  { weight: 2, arbitrary: fc.constantFrom(-1n, 0n, 0n, 1n).map((delta) => ({ kind: "allowance", delta } as const)) }
+  { weight: 2, arbitrary: fc.constantFrom(-1n, 0n, 0n, 1n).map((delta) => ({ kind: "allowance", delta }) as const) },
 );
 // mostly short steps, so that several sends share a window; sometimes a day or more, so that windows roll over
 const hoursArb = fc
   .oneof(
     { weight: 3, arbitrary: fc.integer({ min: 1, max: 6 }) },
-    { weight: 1, arbitrary: fc.integer({ min: 7, max: 30 }) }
+    { weight: 1, arbitrary: fc.integer({ min: 7, max: 30 }) },
   )
   .map((h) => h * HOUR);
 
@@ -578,7 +578,7 @@ function complianceCommands(): Arbitrary<Cmd> {
           sendAmountArb,
           fc.constantFrom<AuthorizationVariant>("valid", "valid", "valid", "notYetValid", "expired", "wrongSigner"),
           fc.constantFrom(1, HOUR, 2 * 24 * HOUR),
-          fc.constantFrom<Submitter>("relayer", "relayer", "relayer", "payee")
+          fc.constantFrom<Submitter>("relayer", "relayer", "relayer", "payee"),
         )
         .map(([from, to, a, variant, validFor, by]) => signedTransfer(inv, from, to, a, variant, validFor, by)),
     },
@@ -606,7 +606,7 @@ function complianceCommands(): Arbitrary<Cmd> {
           () => freeze(inv, RELAYER),
           () => unfreeze(inv, RELAYER),
           () => sanction(inv, RELAYER, true),
-          () => sanction(inv, RELAYER, false)
+          () => sanction(inv, RELAYER, false),
         )
         .map((make) => make()),
     },
@@ -623,7 +623,7 @@ function complianceCommands(): Arbitrary<Cmd> {
       arbitrary: fc
         .tuple(fc.nat(), fc.constantFrom(-1, 0, 1), userArb, sendAmountArb)
         .map(([pick, offset, to, spec]) => advanceToWindowEnd(inv, pick, offset, { to, spec })),
-    }
+    },
   );
 }
 
@@ -654,7 +654,7 @@ async function setUp(fixture: typeof deployCommunityFixture): Promise<{ model: C
   const parties = [...users, f.relayer];
   const model = new CommunityModel(
     parties.map((u) => u.address),
-    await time.latest()
+    await time.latest(),
   );
   await Promise.all(
     parties.map(async (u, i) => {
@@ -662,7 +662,7 @@ async function setUp(fixture: typeof deployCommunityFixture): Promise<{ model: C
       account.tier = Number(await f.registry.tierOf(u.address));
       account.balance = await f.token.balanceOf(u.address);
       account.allowance = await f.token.allowance(u.address, f.relayer.address);
-    })
+    }),
   );
   model.totalSupply = await f.token.totalSupply();
   return {
@@ -699,7 +699,7 @@ describe("CommunityToken (property)", function () {
         fc.asyncProperty(fc.commands([complianceCommands()], commandsConstraints()), async (cmds) => {
           await fc.asyncModelRun(() => setUp(deployFundedUsersFixture), cmds);
         }),
-        fcParameters()
+        fcParameters(),
       );
     });
   });
@@ -719,7 +719,7 @@ describe("CommunityToken (property)", function () {
       expect(supply, "totalSupply").to.equal(m.totalSupply);
       expect(
         votes.reduce((sum, v) => sum + v, 0n),
-        "sum of votes"
+        "sum of votes",
       ).to.be.lte(supply);
       m.accounts.forEach((a, i) => {
         expect(votes[i], `getVotes(${nameOf(i)})`).to.equal(m.votesOf(i));
@@ -756,7 +756,7 @@ describe("CommunityToken (property)", function () {
           .map(([from, to, a]) => transfer(votesInvariants, from, to, a)),
       },
       { weight: 1, arbitrary: fc.tuple(userArb, sendAmountArb).map(([from, a]) => redeem(votesInvariants, from, a)) },
-      { weight: 1, arbitrary: hoursArb.map((s) => advance(votesInvariants, s)) }
+      { weight: 1, arbitrary: hoursArb.map((s) => advance(votesInvariants, s)) },
     );
 
     it("keeps the sum of votes within supply, each account's votes equal to what delegates to it, and refuses delegation by frozen or sanctioned accounts", async () => {
@@ -764,7 +764,7 @@ describe("CommunityToken (property)", function () {
         fc.asyncProperty(fc.commands([votesCommands], commandsConstraints()), async (cmds) => {
           await fc.asyncModelRun(() => setUp(deployUnlimitedCommunityFixture), cmds);
         }),
-        fcParameters()
+        fcParameters(),
       );
     });
   });

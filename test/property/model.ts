@@ -212,7 +212,7 @@ export class CommunityModel {
     to: number | null,
     amount: bigint,
     at: number,
-    operator: number | null = from
+    operator: number | null = from,
   ): Evaluation {
     const blocked = (verdict: Verdict): Evaluation => ({ verdict, spent: 0n, windowStart: 0 });
     const thirdParty = this.isThirdParty(operator, from, to);
@@ -273,7 +273,7 @@ export class CommunityModel {
     to: number | null,
     amount: bigint,
     at: number,
-    operator: number | null = from
+    operator: number | null = from,
   ): ExpectedError | undefined {
     if (this.paused) return { contract: "token", name: "EnforcedPause", args: [] };
     const { verdict, spent } = this.evaluate(from, to, amount, at, operator);
@@ -314,7 +314,7 @@ export class CommunityModel {
     to: number | null,
     amount: bigint,
     at: number,
-    operator: number | null = from
+    operator: number | null = from,
   ): void {
     const { verdict, spent, windowStart } = this.evaluate(from, to, amount, at, operator);
     if (verdict !== Verdict.Allowed) throw new Error(`model: applying a blocked transfer (${Verdict[verdict]})`);
@@ -349,8 +349,8 @@ export class CommunityModel {
       if (w.sum > s.limit) {
         violations.push(
           `account ${s.from} sent ${formatKC(w.sum)} in the window opened at ${w.start} (by ${s.at}), limit ${formatKC(
-            s.limit
-          )}`
+            s.limit,
+          )}`,
         );
       }
     }

@@ -845,9 +845,8 @@ describe("CommunityToken", () => {
 
     describe("when the spender is sanctioned", () => {
       it("reverts with ComplianceOperatorSanctioned(spender)", async () => {
-        const { token, registry, sanctions, officer, alice, bob, relayer } = await loadFixture(
-          deployFundedCommunityFixture,
-        );
+        const { token, registry, sanctions, officer, alice, bob, relayer } =
+          await loadFixture(deployFundedCommunityFixture);
         await token.connect(alice).approve(relayer.address, KC(5));
         await sanctions.connect(officer).addToSanctionsList([relayer.address]);
         await expect(token.connect(relayer).transferFrom(alice.address, bob.address, KC(5)))
@@ -1488,9 +1487,8 @@ describe("CommunityToken", () => {
     describe("when only the delegatee is frozen or sanctioned", () => {
       // Only the account whose votes move is screened.
       it("delegates to it", async () => {
-        const { token, registry, sanctions, officer, alice, bob, carol } = await loadFixture(
-          deployFundedCommunityFixture,
-        );
+        const { token, registry, sanctions, officer, alice, bob, carol } =
+          await loadFixture(deployFundedCommunityFixture);
         await registry.connect(officer).freeze(bob.address, REASON);
         await sanctions.connect(officer).addToSanctionsList([carol.address]);
         await token.connect(alice).delegate(bob.address);
