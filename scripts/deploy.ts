@@ -1,73 +1,68 @@
 /**
- * Deploys the KC contracts and launches the communities of config/communities.json.
+ * Deploys the KC launch machinery (implementations, CommunityRegistry, CommunityFactory) and launches every
+ * community of the communities file through the factory, one transaction each.
  *   npx hardhat run --network localhost scripts/deploy.ts
- * Env: SANCTIONS_ORACLE (Chainalysis oracle address; default: deploy our own SanctionsList),
- *      COMMUNITIES_FILE (default config/communities.json), DEPLOYMENT_FILE (default deployments/<network>.json).
- * Roles on a local chain: signer 0 admin, 1 minter (reserve operator), 2 pauser, 3 verifier, 4 compliance officer.
+ * Env: COMMUNITIES_FILE (config/communities.json), SANCTIONS_ORACLE (Chainalysis' oracle; default: deploy our
+ *      SanctionsList), DEPLOYMENT_FILE (deployments/<network>.json).
+ * Local signers: 0 admin and launcher (until the federation's timelock takes over), 1 minter (reserve custodian),
+ * 2 pauser (guardian), 3 verifier (KYC), 4 compliance officer. Each community's admin roles go to its timelock.
  */
-import fs from "node:fs";
 import path from "node:path";
 import hre, { ethers } from "hardhat";
-import { deployCommunity, deployImplementations } from "./lib/community";
+import { readCommunitiesFile, toLaunchConfig } from "./lib/communityConfig";
 import { type Deployment, type DeployedCommunity, writeDeployment } from "./lib/deployment";
-
-interface CommunityConfig {
-  id: string;
-  name: string;
-  symbol: string;
-  currency: string;
-  country: string;
-  locale: string;
-}
-
-function readCommunities(): CommunityConfig[] {
-  const file = path.resolve(process.env.COMMUNITIES_FILE ?? path.join(__dirname, "..", "config", "communities.json"));
-  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as { communities?: CommunityConfig[] };
-  if (!parsed.communities?.length) throw new Error(`${file}: no communities`);
-  return parsed.communities;
-}
+import { deployCore, launchCommunity } from "./lib/launch";
 
 async function main() {
   const [admin, minter, pauser, verifier, officer] = await ethers.getSigners();
   if (!admin || !minter || !pauser || !verifier || !officer) throw new Error("the network needs 5 signers");
+  const communitiesFile = path.resolve(
+    process.env.COMMUNITIES_FILE ?? path.join(__dirname, "..", "config", "communities.json"),
+  );
+  const file = readCommunitiesFile(communitiesFile);
   const network = await ethers.provider.getNetwork();
   const startBlock = (await ethers.provider.getBlockNumber()) + 1;
 
-  const implementations = await deployImplementations(admin);
   let sanctionsAddress = process.env.SANCTIONS_ORACLE;
-  let sanctionsStart = startBlock;
+  if (sanctionsAddress && !ethers.isAddress(sanctionsAddress))
+    throw new Error(`SANCTIONS_ORACLE is not an address: ${sanctionsAddress}`);
   if (!sanctionsAddress) {
-    sanctionsStart = (await ethers.provider.getBlockNumber()) + 1;
     const sanctions = await ethers.deployContract("SanctionsList", [admin.address], admin);
     await sanctions.waitForDeployment();
     await (await sanctions.grantRole(await sanctions.LISTER_ROLE(), officer.address)).wait();
     sanctionsAddress = await sanctions.getAddress();
   }
+  const coreStart = (await ethers.provider.getBlockNumber()) + 1;
+  const core = await deployCore(admin, admin.address, sanctionsAddress);
+  const registryAddress = await core.communityRegistry.getAddress();
+  const registryStart = (await core.communityRegistry.deploymentTransaction()?.wait())?.blockNumber ?? coreStart;
 
+  const operators = {
+    minter: minter.address,
+    pauser: pauser.address,
+    verifier: verifier.address,
+    complianceOfficer: officer.address,
+  };
   const communities: DeployedCommunity[] = [];
-  for (const c of readCommunities()) {
-    const {
-      token,
-      registry,
-      startBlock: communityStart,
-    } = await deployCommunity(admin, implementations, {
-      name: c.name,
-      symbol: c.symbol,
-      currency: c.currency,
-      admin: admin.address,
-      sanctionsOracle: sanctionsAddress,
-    });
-    await (await token.grantRole(await token.MINTER_ROLE(), minter.address)).wait();
-    await (await token.grantRole(await token.PAUSER_ROLE(), pauser.address)).wait();
-    await (await registry.grantRole(await registry.VERIFIER_ROLE(), verifier.address)).wait();
-    await (await registry.grantRole(await registry.COMPLIANCE_ROLE(), officer.address)).wait();
+  for (const entry of file.communities) {
+    const launched = await launchCommunity(core.factory, admin, toLaunchConfig(file, entry, operators));
     communities.push({
-      ...c,
-      token: await token.getAddress(),
-      complianceRegistry: await registry.getAddress(),
-      startBlock: communityStart,
+      id: entry.id,
+      name: entry.name,
+      country: entry.country,
+      currency: entry.currency,
+      locale: entry.locale,
+      tokenName: entry.tokenName,
+      tokenSymbol: entry.tokenSymbol,
+      token: launched.token,
+      complianceRegistry: launched.complianceRegistry,
+      governor: launched.governor,
+      timelock: launched.timelock,
+      launchBlock: launched.launchBlock,
     });
-    console.log(`community ${c.id}: token ${await token.getAddress()}, registry ${await registry.getAddress()}`);
+    console.log(
+      `community ${entry.id} (${entry.currency}): token ${launched.token}, governor ${launched.governor}, launch gas ${launched.gasUsed}`,
+    );
   }
 
   const deployment: Deployment = {
@@ -76,15 +71,16 @@ async function main() {
     deployedAt: new Date().toISOString(),
     startBlock,
     deployer: admin.address,
-    implementations: { CommunityToken: implementations.token, ComplianceRegistry: implementations.registry },
-    sanctionsList: { address: sanctionsAddress, startBlock: sanctionsStart },
-    roles: {
-      admin: admin.address,
-      minter: minter.address,
-      pauser: pauser.address,
-      verifier: verifier.address,
-      complianceOfficer: officer.address,
+    implementations: {
+      CommunityToken: core.implementations.token,
+      ComplianceRegistry: core.implementations.registry,
+      CommunityGovernor: core.implementations.governor,
+      CommunityTimelock: core.implementations.timelock,
     },
+    sanctionsList: { address: sanctionsAddress, startBlock },
+    communityRegistry: { address: registryAddress, startBlock: registryStart },
+    communityFactory: { address: await core.factory.getAddress(), startBlock: registryStart },
+    roles: { admin: admin.address, launcher: admin.address, ...operators },
     communities,
   };
   console.log(`deployment written to ${writeDeployment(hre.network.name, deployment)}`);

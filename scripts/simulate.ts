@@ -1,16 +1,18 @@
 /**
- * Seeded, realistic activity for one or more KC communities: KYC, deposits and mints, transfers, point-of-sale
- * signed transfers submitted by a terminal, redemptions, delegation, compliance actions, and blocked attempts
- * (frozen sender, over-limit send, sanctioned recipient) that land on chain as reverted transactions.
+ * Seeded, realistic activity in every community of the deployment: KYC, deposits and mints, transfers,
+ * point-of-sale signed transfers submitted by a terminal, redemptions, delegation, compliance actions, and blocked
+ * attempts (frozen sender, over-limit send, sanctioned recipient) that land on chain as reverted transactions.
+ * Then one governance proposal in the first community, end to end (propose, vote, queue, execute), that raises
+ * its tier-0 daily limit.
  *   npx hardhat run --network localhost scripts/simulate.ts
- * Env: SIM_SEED (1), SIM_ACCOUNTS (60, at least 8), SIM_TXS (500: transactions after setup),
- *      SIM_SUMMARY_FILE (write the summary as JSON), DEPLOYMENT_FILE.
+ * Env: SIM_SEED (1), SIM_ACCOUNTS (60, at least 8), SIM_TXS (500: activity after setup, shared among the
+ *      communities), SIM_PROPOSAL (1; 0 skips the proposal), SIM_SUMMARY_FILE (the summary as JSON), DEPLOYMENT_FILE.
  */
 import fs from "node:fs";
 import hre, { ethers } from "hardhat";
 import type { HDNodeWallet, TransactionResponse } from "ethers";
-import type { CommunityToken, ComplianceRegistry, SanctionsList } from "../typechain-types";
-import { readDeployment } from "./lib/deployment";
+import type { CommunityGovernor, CommunityToken, ComplianceRegistry, SanctionsList } from "../typechain-types";
+import { type DeployedCommunity, readDeployment } from "./lib/deployment";
 
 const KC = (n: number) => ethers.parseEther(n.toFixed(2));
 
@@ -46,12 +48,41 @@ interface Member {
 }
 
 type Kind =
-  "transfer" | "signedTransfer" | "redeem" | "mint" | "delegate" | "tierChange" | "freeze" | "unfreeze" | "blocked";
+  | "transfer"
+  | "signedTransfer"
+  | "redeem"
+  | "mint"
+  | "delegate"
+  | "tierChange"
+  | "freeze"
+  | "unfreeze"
+  | "blocked"
+  | "governance";
+
+const VERDICTS = [
+  "Allowed",
+  "TokenPaused",
+  "InsufficientBalance",
+  "SenderFrozen",
+  "RecipientFrozen",
+  "SenderSanctioned",
+  "RecipientSanctioned",
+  "DailyLimitExceeded",
+  "OperatorFrozen",
+  "OperatorSanctioned",
+];
+
+/** Lets `seconds` pass on the chain and mines a block at the new time. */
+async function advance(seconds: number | bigint) {
+  await ethers.provider.send("evm_increaseTime", [Number(seconds)]);
+  await ethers.provider.send("evm_mine", []);
+}
 
 async function main() {
   const seed = envInt("SIM_SEED", 1, 0);
   const accountCount = envInt("SIM_ACCOUNTS", 60, 8);
   const txCount = envInt("SIM_TXS", 500, 1);
+  const withProposal = envInt("SIM_PROPOSAL", 1, 0) > 0;
   const deployment = readDeployment(hre.network.name);
   const [admin, minter, , verifier, officer, terminal] = await ethers.getSigners();
   if (!admin || !minter || !verifier || !officer || !terminal) throw new Error("the network needs 6 signers");
@@ -75,7 +106,18 @@ async function main() {
     officer,
   )) as unknown as SanctionsList;
 
-  for (const community of deployment.communities) {
+  // the same people in every community: a fixed HD seed gives the same accounts on every run
+  const root = ethers.HDNodeWallet.fromSeed(ethers.id("katy-coin simulation")).derivePath("m/44'/60'/0'/0");
+  const wallets = Array.from({ length: accountCount }, (_, i) => root.deriveChild(i).connect(ethers.provider));
+  for (const wallet of wallets) {
+    if ((await ethers.provider.getBalance(wallet.address)) < ethers.parseEther("0.5")) {
+      await send(admin.sendTransaction({ to: wallet.address, value: ethers.parseEther("1") }));
+    }
+  }
+
+  const communities = deployment.communities;
+  for (const [index, community] of communities.entries()) {
+    const share = Math.floor(txCount / communities.length) + (index < txCount % communities.length ? 1 : 0);
     const token = (await ethers.getContractAt("CommunityToken", community.token)) as unknown as CommunityToken;
     const registry = (await ethers.getContractAt(
       "ComplianceRegistry",
@@ -88,13 +130,10 @@ async function main() {
       chainId: domain.chainId,
       verifyingContract: domain.verifyingContract,
     };
-    // the same accounts on every run and in every community: a fixed HD seed
-    const root = ethers.HDNodeWallet.fromSeed(ethers.id("katy-coin simulation")).derivePath("m/44'/60'/0'/0");
 
-    // ---- setup: gas money, KYC tiers, opening deposits, self-delegation
+    // ---- setup: KYC tiers, opening deposits, self-delegation
     const members: Member[] = [];
-    for (let i = 0; i < accountCount; i++) {
-      const wallet = root.deriveChild(i).connect(ethers.provider);
+    for (const wallet of wallets) {
       const roll = r.next();
       members.push({
         wallet,
@@ -103,9 +142,6 @@ async function main() {
       });
     }
     for (const m of members) {
-      if ((await ethers.provider.getBalance(m.wallet.address)) < ethers.parseEther("0.5")) {
-        await send(admin.sendTransaction({ to: m.wallet.address, value: ethers.parseEther("1") }));
-      }
       if ((await registry.tierOf(m.wallet.address)) !== BigInt(m.tier)) {
         await send(registry.connect(verifier).setTier(m.wallet.address, m.tier));
         count("setup");
@@ -142,7 +178,7 @@ async function main() {
       return amount <= cap ? amount : cap / 2n;
     };
 
-    for (let n = 0; n < txCount; n++) {
+    for (let n = 0; n < share; n++) {
       if (n > 0 && n % 50 === 0) {
         // three hours pass between bursts, so daily windows and daily series have something to show
         await ethers.provider.send("evm_increaseTime", [3 * 3600]);
@@ -318,23 +354,80 @@ async function main() {
       const hash = ethers.keccak256(raw);
       const receipt = await ethers.provider.getTransactionReceipt(hash);
       if (receipt?.status !== 0) throw new Error(`blocked attempt ${hash} did not land as a revert`);
-      const reason =
-        [
-          "Allowed",
-          "TokenPaused",
-          "InsufficientBalance",
-          "SenderFrozen",
-          "RecipientFrozen",
-          "SenderSanctioned",
-          "RecipientSanctioned",
-          "DailyLimitExceeded",
-        ][Number(verdict)] ?? `verdict ${verdict}`;
+      const reason = VERDICTS[Number(verdict)] ?? `verdict ${verdict}`;
       blocked[reason] = (blocked[reason] ?? 0) + 1;
       count("blocked");
     }
 
     console.log(
-      `community ${community.id}: ${members.length} accounts, supply ${ethers.formatEther(await token.totalSupply())} ${community.symbol}`,
+      `community ${community.id}: ${members.length} accounts, supply ${ethers.formatEther(await token.totalSupply())} ${community.tokenSymbol}`,
+    );
+  }
+
+  if (withProposal && communities[0]) await proposeAndExecute(communities[0]);
+
+  /**
+   * One proposal of the community's own governance, end to end: the largest delegate proposes to raise the tier-0
+   * daily limit by 500, the eight largest delegates vote (one against, one abstaining, some with reasons), then
+   * the proposal is queued in the timelock and executed after its delay.
+   */
+  async function proposeAndExecute(community: DeployedCommunity) {
+    const token = (await ethers.getContractAt("CommunityToken", community.token)) as unknown as CommunityToken;
+    const registry = (await ethers.getContractAt(
+      "ComplianceRegistry",
+      community.complianceRegistry,
+    )) as unknown as ComplianceRegistry;
+    const governor = (await ethers.getContractAt(
+      "CommunityGovernor",
+      community.governor,
+    )) as unknown as CommunityGovernor;
+    const timelock = await ethers.getContractAt("CommunityTimelock", community.timelock);
+
+    const current = await registry.dailyLimit(0);
+    const proposed = current + ethers.parseEther("500");
+    const targets = [community.complianceRegistry];
+    const values = [0n];
+    const calldatas = [registry.interface.encodeFunctionData("setDailyLimit", [0, proposed])];
+    const description = `Raise the tier-0 daily limit of ${community.name} from ${ethers.formatEther(current)} to ${ethers.formatEther(proposed)} ${community.tokenSymbol} (simulation ${runTag})`;
+    const delegates = (await Promise.all(wallets.map(async (w) => ({ w, votes: await token.getVotes(w.address) }))))
+      .filter((d) => d.votes > 0n)
+      .sort((a, b) => (b.votes > a.votes ? 1 : b.votes < a.votes ? -1 : 0));
+    const proposer = delegates[0];
+    if (!proposer || proposer.votes < (await governor.proposalThreshold())) {
+      throw new Error(`no delegate of ${community.id} reaches the proposal threshold`);
+    }
+
+    await send(governor.connect(proposer.w).propose(targets, values, calldatas, description));
+    count("governance");
+    const proposalId = await governor.hashProposal(targets, values, calldatas, ethers.id(description));
+    await advance((await governor.votingDelay()) + 1n);
+    for (const [i, { w }] of delegates.slice(0, 8).entries()) {
+      const support = i === 5 ? 0 : i === 6 ? 2 : 1; // against, abstain, for
+      if (i % 2 === 0) await send(governor.connect(w).castVote(proposalId, support));
+      else
+        await send(
+          governor
+            .connect(w)
+            .castVoteWithReason(
+              proposalId,
+              support,
+              ["Good for local shops", "Too fast", "Need more data"][support === 1 ? 0 : support === 0 ? 1 : 2]!,
+            ),
+        );
+      count("governance");
+    }
+    const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+    await advance((await governor.proposalDeadline(proposalId)) - now + 1n);
+    const state = await governor.state(proposalId);
+    if (state !== 4n) throw new Error(`proposal ${proposalId} ended in state ${state}, not Succeeded (4)`);
+    await send(governor.queue(targets, values, calldatas, ethers.id(description)));
+    await advance((await timelock.getMinDelay()) + 1n);
+    await send(governor.execute(targets, values, calldatas, ethers.id(description)));
+    count("governance");
+    count("governance");
+    if ((await registry.dailyLimit(0)) !== proposed) throw new Error("the executed proposal did not change the limit");
+    console.log(
+      `community ${community.id}: proposal ${proposalId} executed, tier-0 daily limit ${ethers.formatEther(current)} -> ${ethers.formatEther(proposed)} ${community.tokenSymbol}`,
     );
   }
 

@@ -46,6 +46,7 @@ contract ComplianceRegistry is IComplianceRegistry, AccessControlUpgradeable {
 
     address private _token;
     ISanctionsList private _sanctionsOracle;
+    uint256 private _travelRuleThreshold;
     // uint128 entries pack two to a slot: tiers 0 and 1 share one.
     uint128[3] private _dailyLimits;
     mapping(address account => Account) private _accounts;
@@ -56,7 +57,8 @@ contract ComplianceRegistry is IComplianceRegistry, AccessControlUpgradeable {
 
     /**
      * @notice Sets up a community's registry, bound to `token_`, with the default limits:
-     * 1,000 (tier 0), 25,000 (tier 1) and unlimited (tier 2), in whole tokens of 18 decimals.
+     * 1,000 (tier 0), 25,000 (tier 1) and unlimited (tier 2), and a travel-rule threshold of 1,000, in whole
+     * tokens of 18 decimals.
      * @param admin receives DEFAULT_ADMIN_ROLE (the community's timelock, in production).
      * @param token_ the token whose transfers this registry rules on.
      * @param oracle the sanctions oracle; zero disables screening.
@@ -70,6 +72,7 @@ contract ComplianceRegistry is IComplianceRegistry, AccessControlUpgradeable {
         _setDailyLimit(0, 1_000 ether);
         _setDailyLimit(1, 25_000 ether);
         _setDailyLimit(2, UNLIMITED);
+        _setTravelRuleThreshold(1_000 ether);
     }
 
     // ---------------------------------------------------------------- views
@@ -82,6 +85,11 @@ contract ComplianceRegistry is IComplianceRegistry, AccessControlUpgradeable {
     /// @inheritdoc IComplianceRegistry
     function sanctionsOracle() external view returns (ISanctionsList) {
         return _sanctionsOracle;
+    }
+
+    /// @inheritdoc IComplianceRegistry
+    function travelRuleThreshold() external view returns (uint256) {
+        return _travelRuleThreshold;
     }
 
     /// @inheritdoc IComplianceRegistry
@@ -236,6 +244,11 @@ contract ComplianceRegistry is IComplianceRegistry, AccessControlUpgradeable {
     }
 
     /// @inheritdoc IComplianceRegistry
+    function setTravelRuleThreshold(uint256 threshold) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setTravelRuleThreshold(threshold);
+    }
+
+    /// @inheritdoc IComplianceRegistry
     function setSanctionsOracle(ISanctionsList oracle) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _setSanctionsOracle(oracle);
     }
@@ -251,6 +264,12 @@ contract ComplianceRegistry is IComplianceRegistry, AccessControlUpgradeable {
         uint128 previous = _dailyLimits[tier];
         _dailyLimits[tier] = limit;
         emit DailyLimitChanged(tier, previous, limit);
+    }
+
+    function _setTravelRuleThreshold(uint256 threshold) private {
+        uint256 previous = _travelRuleThreshold;
+        _travelRuleThreshold = threshold;
+        emit TravelRuleThresholdChanged(previous, threshold);
     }
 
     function _setSanctionsOracle(ISanctionsList oracle) private {

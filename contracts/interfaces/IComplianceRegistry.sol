@@ -53,6 +53,8 @@ interface IComplianceRegistry {
     event AccountUnfrozen(address indexed account, bytes32 indexed reasonCode, address indexed officer);
     /// @dev Emitted when the rolling daily send limit of `tier` changes. {UNLIMITED} means no limit.
     event DailyLimitChanged(uint8 indexed tier, uint128 previousLimit, uint128 newLimit);
+    /// @dev Emitted when the travel-rule threshold changes (in the community's currency, 18 decimals).
+    event TravelRuleThresholdChanged(uint256 previousThreshold, uint256 newThreshold);
     /// @dev Emitted when the sanctions oracle changes. The zero address disables screening.
     event SanctionsOracleChanged(address indexed previousOracle, address indexed newOracle);
     /// @dev Emitted when `account` becomes, or stops being, an exempt system account (no daily limit).
@@ -69,6 +71,10 @@ interface IComplianceRegistry {
 
     /// @notice The sanctions oracle (Chainalysis interface); zero when screening is off.
     function sanctionsOracle() external view returns (ISanctionsList);
+
+    /// @notice The value, in the community's currency, at or above which a cross-border settlement carries
+    /// travel-rule data (originator and beneficiary information).
+    function travelRuleThreshold() external view returns (uint256);
 
     /// @notice The KYC tier of `account`.
     function tierOf(address account) external view returns (uint8);
@@ -118,6 +124,9 @@ interface IComplianceRegistry {
 
     /// @notice Sets the rolling daily send limit of `tier`. Requirements: DEFAULT_ADMIN_ROLE; `tier <= MAX_TIER`.
     function setDailyLimit(uint8 tier, uint128 limit) external;
+
+    /// @notice Sets the travel-rule threshold. Requirements: DEFAULT_ADMIN_ROLE.
+    function setTravelRuleThreshold(uint256 threshold) external;
 
     /// @notice Sets the sanctions oracle; zero disables screening. Requirements: DEFAULT_ADMIN_ROLE.
     function setSanctionsOracle(ISanctionsList oracle) external;

@@ -10,6 +10,7 @@ import {PausableUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/Pau
 import {NoncesUpgradeable} from "@openzeppelin/contracts-upgradeable/utils/NoncesUpgradeable.sol";
 import {ICommunityToken} from "../interfaces/ICommunityToken.sol";
 import {IComplianceRegistry} from "../interfaces/IComplianceRegistry.sol";
+import {CommunityCodes} from "../libraries/CommunityCodes.sol";
 
 /**
  * @title CommunityToken
@@ -60,7 +61,7 @@ contract CommunityToken is
         IComplianceRegistry registry
     ) external initializer {
         if (admin == address(0) || address(registry) == address(0)) revert CommunityTokenZeroAddress();
-        if (!_isIsoCurrency(bytes(currency_))) revert CommunityTokenInvalidCurrency(currency_);
+        if (!CommunityCodes.isCurrency(bytes(currency_))) revert CommunityTokenInvalidCurrency(currency_);
         _checkBinding(registry);
         __ERC20_init(name_, symbol_);
         __ERC20Permit_init(name_);
@@ -185,13 +186,5 @@ contract CommunityToken is
     /// @inheritdoc ERC20PermitUpgradeable
     function nonces(address owner) public view override(ERC20PermitUpgradeable, NoncesUpgradeable) returns (uint256) {
         return super.nonces(owner);
-    }
-
-    function _isIsoCurrency(bytes memory code) private pure returns (bool) {
-        if (code.length != 3) return false;
-        for (uint256 i; i < 3; ++i) {
-            if (code[i] < "A" || code[i] > "Z") return false;
-        }
-        return true;
     }
 }

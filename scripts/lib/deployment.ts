@@ -9,22 +9,42 @@ export interface Deployment {
   /** First block of the deployment: where an indexer starts. */
   startBlock: number;
   deployer: string;
-  implementations: { CommunityToken: string; ComplianceRegistry: string };
+  implementations: {
+    CommunityToken: string;
+    ComplianceRegistry: string;
+    CommunityGovernor: string;
+    CommunityTimelock: string;
+  };
   sanctionsList: { address: string; startBlock: number };
-  roles: { admin: string; minter: string; pauser: string; verifier: string; complianceOfficer: string };
+  /** The indexer discovers every community from this contract's CommunityRegistered events. */
+  communityRegistry: { address: string; startBlock: number };
+  communityFactory: { address: string; startBlock: number };
+  /** Who holds what on this network: the admin and launcher until the federation exists, and the operators. */
+  roles: {
+    admin: string;
+    launcher: string;
+    minter: string;
+    pauser: string;
+    verifier: string;
+    complianceOfficer: string;
+  };
+  /** The communities launched by the deploy script (communities launched later are in the registry only). */
   communities: DeployedCommunity[];
 }
 
 export interface DeployedCommunity {
   id: string;
   name: string;
-  symbol: string;
-  currency: string;
   country: string;
+  currency: string;
   locale: string;
+  tokenName: string;
+  tokenSymbol: string;
   token: string;
   complianceRegistry: string;
-  startBlock: number;
+  governor: string;
+  timelock: string;
+  launchBlock: number;
 }
 
 const ROOT = path.resolve(__dirname, "..", "..");

@@ -1,6 +1,9 @@
+import path from "node:path";
 import { ethers } from "hardhat";
 import { deployCommunity, deployImplementations } from "../../scripts/lib/community";
-import type { SanctionsList } from "../../typechain-types";
+import type { ICommunityFactory, SanctionsList } from "../../typechain-types";
+import { readCommunitiesFile, toLaunchConfig } from "../../scripts/lib/communityConfig";
+import { deployCore } from "../../scripts/lib/launch";
 
 export const KC = (whole: number | string | bigint) => ethers.parseEther(String(whole));
 export const ref = (label: string) => ethers.id(label);
@@ -56,4 +59,50 @@ export async function deployFundedCommunityFixture() {
   await token.connect(minter).mint(bob.address, KC(10_000), ref("deposit-bob"));
   await token.connect(minter).mint(carol.address, KC(500), ref("deposit-carol"));
   return f;
+}
+
+/** The sample communities file with local operators: what `scripts/deploy.ts` launches. */
+export async function sampleLaunchConfigs(operators: ICommunityFactory.OperatorsStruct) {
+  const file = readCommunitiesFile(path.join(__dirname, "..", "..", "config", "communities.json"));
+  return file.communities.map((community) => toLaunchConfig(file, community, operators));
+}
+
+/**
+ * The federation's launch machinery: implementations, CommunityRegistry and CommunityFactory, with `launcher`
+ * holding LAUNCHER_ROLE and `admin` the admin roles, the operators of new communities held apart, and a
+ * valid config for a new community (`config("some-id")`).
+ */
+export async function deployFactoryFixture() {
+  const [admin, launcher, minter, pauser, verifier, officer, alice, bob, carol, stranger] = await ethers.getSigners();
+  const sanctions = (await ethers.deployContract("SanctionsList", [admin!.address])) as unknown as SanctionsList;
+  const core = await deployCore(admin!, launcher!.address, await sanctions.getAddress());
+  const operators = {
+    minter: minter!.address,
+    pauser: pauser!.address,
+    verifier: verifier!.address,
+    complianceOfficer: officer!.address,
+  };
+  const [katy] = await sampleLaunchConfigs(operators);
+  const config = (id: string): ICommunityFactory.CommunityConfigStruct => ({
+    ...katy!,
+    id,
+    name: `Town ${id}`,
+    tokenSymbol: "TOWN",
+  });
+  return {
+    ...core,
+    sanctions,
+    config,
+    operators,
+    admin: admin!,
+    launcher: launcher!,
+    minter: minter!,
+    pauser: pauser!,
+    verifier: verifier!,
+    officer: officer!,
+    alice: alice!,
+    bob: bob!,
+    carol: carol!,
+    stranger: stranger!,
+  };
 }
