@@ -136,7 +136,12 @@ contract CommunityFactory is ICommunityFactory, AccessControl {
         _communityRegistry.register(c);
         _setUpCompliance(ComplianceRegistry(c.complianceRegistry), c.token, c.timelock, config);
         _setUpToken(CommunityToken(c.token), ComplianceRegistry(c.complianceRegistry), c.timelock, config);
-        _setUpGovernance(CommunityGovernor(payable(c.governor)), CommunityTimelock(payable(c.timelock)), c.token, config);
+        _setUpGovernance(
+            CommunityGovernor(payable(c.governor)),
+            CommunityTimelock(payable(c.timelock)),
+            c.token,
+            config
+        );
         emit CommunityLaunched(key, config.id, msg.sender);
     }
 

@@ -23,6 +23,13 @@ contract CommunityRegistry is ICommunityRegistry, AccessControl {
 
     /// @inheritdoc ICommunityRegistry
     function register(Community calldata c) external onlyRole(REGISTRAR_ROLE) {
+        if (
+            bytes(c.id).length == 0 ||
+            c.token == address(0) ||
+            c.complianceRegistry == address(0) ||
+            c.governor == address(0) ||
+            c.timelock == address(0)
+        ) revert CommunityRegistryIncompleteRecord(c.id);
         bytes32 key = keccak256(bytes(c.id));
         if (_communities[key].token != address(0)) revert CommunityRegistryDuplicateId(c.id);
         _communities[key] = c;

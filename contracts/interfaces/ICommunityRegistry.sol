@@ -24,6 +24,8 @@ interface ICommunityRegistry {
 
     /// @dev A community with this `id` is registered already.
     error CommunityRegistryDuplicateId(string id);
+    /// @dev A community record has a zero contract address or an empty id.
+    error CommunityRegistryIncompleteRecord(string id);
     /// @dev No community has this `id`.
     error CommunityRegistryUnknownId(string id);
     /// @dev `index` is not below the number of communities, `count`.
@@ -46,7 +48,8 @@ interface ICommunityRegistry {
         string locale
     );
 
-    /// @notice Registers a community. Requirements: REGISTRAR_ROLE (the factory); its id not registered yet.
+    /// @notice Registers a community. Requirements: REGISTRAR_ROLE (the factory); its id non-empty and not registered
+    /// yet; no zero contract address.
     function register(Community calldata community) external;
 
     /// @notice How many communities are registered.

@@ -129,6 +129,14 @@ describe("ComplianceRegistry", () => {
         await expect(tx).to.emit(fresh, "DailyLimitChanged").withArgs(2, 0, UNLIMITED);
       });
 
+      it("emits TravelRuleThresholdChanged from zero to the default 1,000 KC", async () => {
+        const { fresh, admin, token, sanctions } = await loadFixture(deployRegistryCloneFixture);
+        await expect(fresh.initialize(admin.address, await token.getAddress(), await sanctions.getAddress()))
+          .to.emit(fresh, "TravelRuleThresholdChanged")
+          .withArgs(0, KC(1_000));
+        expect(await fresh.travelRuleThreshold()).to.equal(KC(1_000));
+      });
+
       it("accepts a zero oracle (screening off)", async () => {
         const { fresh, admin, token } = await loadFixture(deployRegistryCloneFixture);
         await expect(fresh.initialize(admin.address, await token.getAddress(), ethers.ZeroAddress))
@@ -351,6 +359,49 @@ describe("ComplianceRegistry", () => {
         await expect(registry.connect(admin).setDailyLimit(3, KC(1)))
           .to.be.revertedWithCustomError(registry, "ComplianceInvalidTier")
           .withArgs(3);
+      });
+    });
+  });
+
+  describe("travelRuleThreshold", () => {
+    it("defaults to 1,000 KC", async () => {
+      const { registry } = await loadFixture(deployCommunityFixture);
+      expect(await registry.travelRuleThreshold()).to.equal(KC(1_000));
+    });
+  });
+
+  describe("setTravelRuleThreshold", () => {
+    describe("when the caller lacks DEFAULT_ADMIN_ROLE", () => {
+      for (const who of ["stranger", "officer", "verifier"] as const) {
+        it(`reverts with AccessControlUnauthorizedAccount for the ${who}`, async () => {
+          const f = await loadFixture(deployCommunityFixture);
+          await expect(f.registry.connect(f[who]).setTravelRuleThreshold(KC(5)))
+            .to.be.revertedWithCustomError(f.registry, "AccessControlUnauthorizedAccount")
+            .withArgs(f[who].address, DEFAULT_ADMIN_ROLE);
+          expect(await f.registry.travelRuleThreshold()).to.equal(KC(1_000));
+        });
+      }
+    });
+
+    describe("when the caller is the admin", () => {
+      const cases: bigint[] = [KC(3_000), KC(999), 0n, 2n ** 256n - 1n];
+      for (const next of cases) {
+        const shown = next === 2n ** 256n - 1n ? "2**256-1" : `${ethers.formatEther(next)} KC`;
+        it(`sets it from 1000.0 KC to ${shown} and emits TravelRuleThresholdChanged`, async () => {
+          const { registry, admin } = await loadFixture(deployCommunityFixture);
+          await expect(registry.connect(admin).setTravelRuleThreshold(next))
+            .to.emit(registry, "TravelRuleThresholdChanged")
+            .withArgs(KC(1_000), next);
+          expect(await registry.travelRuleThreshold()).to.equal(next);
+        });
+      }
+
+      it("reports the previous threshold on a second change", async () => {
+        const { registry, admin } = await loadFixture(deployCommunityFixture);
+        await registry.connect(admin).setTravelRuleThreshold(KC(3_000));
+        await expect(registry.connect(admin).setTravelRuleThreshold(KC(18_000)))
+          .to.emit(registry, "TravelRuleThresholdChanged")
+          .withArgs(KC(3_000), KC(18_000));
       });
     });
   });

@@ -1,7 +1,15 @@
 import path from "node:path";
 import { ethers } from "hardhat";
 import { deployCommunity, deployImplementations } from "../../scripts/lib/community";
-import type { ICommunityFactory, SanctionsList } from "../../typechain-types";
+import type {
+  CommunityGovernor,
+  CommunityRegistry,
+  CommunityTimelock,
+  CommunityToken,
+  ComplianceRegistry,
+  ICommunityFactory,
+  SanctionsList,
+} from "../../typechain-types";
 import { readCommunitiesFile, toLaunchConfig } from "../../scripts/lib/communityConfig";
 import { deployCore } from "../../scripts/lib/launch";
 
@@ -68,9 +76,9 @@ export async function sampleLaunchConfigs(operators: ICommunityFactory.Operators
 }
 
 /**
- * The federation's launch machinery: implementations, CommunityRegistry and CommunityFactory, with `launcher`
- * holding LAUNCHER_ROLE and `admin` the admin roles, the operators of new communities held apart, and a
- * valid config for a new community (`config("some-id")`).
+ * The federation's launch machinery: implementations, CommunityRegistry and CommunityFactory. `admin` deploys;
+ * `launcher` holds LAUNCHER_ROLE and both contracts' admin roles (as the federation's timelock will), `admin`
+ * none; the operators of new communities are held apart; `config("some-id")` is a valid config for a new community.
  */
 export async function deployFactoryFixture() {
   const [admin, launcher, minter, pauser, verifier, officer, alice, bob, carol, stranger] = await ethers.getSigners();
@@ -105,4 +113,44 @@ export async function deployFactoryFixture() {
     carol: carol!,
     stranger: stranger!,
   };
+}
+
+/**
+ * {deployFactoryFixture} with the federation's roles held apart: `admin` holds DEFAULT_ADMIN_ROLE of the factory
+ * and of the CommunityRegistry, `launcher` only LAUNCHER_ROLE. ({deployFactoryFixture} hands `launcher` to
+ * `deployCore` as its admin, so there the launcher holds all three roles and `admin` none.)
+ */
+export async function deployFactoryRolesApartFixture() {
+  const f = await deployFactoryFixture();
+  for (const contract of [f.factory, f.communityRegistry] as const) {
+    const role = await contract.DEFAULT_ADMIN_ROLE();
+    await contract.connect(f.launcher).grantRole(role, f.admin.address);
+    await contract.connect(f.launcher).renounceRole(role, f.launcher.address);
+  }
+  return f;
+}
+
+/** The contracts of the registered community `id`, attached: token, compliance `registry`, governor, timelock. */
+export async function communityContracts(communityRegistry: CommunityRegistry, id: string) {
+  const c = await communityRegistry.community(id);
+  const token = (await ethers.getContractAt("CommunityToken", c.token)) as unknown as CommunityToken;
+  const registry = (await ethers.getContractAt(
+    "ComplianceRegistry",
+    c.complianceRegistry,
+  )) as unknown as ComplianceRegistry;
+  const governor = (await ethers.getContractAt("CommunityGovernor", c.governor)) as unknown as CommunityGovernor;
+  const timelock = (await ethers.getContractAt("CommunityTimelock", c.timelock)) as unknown as CommunityTimelock;
+  return { token, registry, governor, timelock };
+}
+
+/**
+ * One community launched by `launcher` through the factory of {deployFactoryRolesApartFixture}, with
+ * `config("riverside")`: its token, compliance `registry`, `governor` and `timelock`, and the launch receipt.
+ */
+export async function deployLaunchedCommunityFixture() {
+  const f = await deployFactoryRolesApartFixture();
+  const launchConfig = f.config("riverside");
+  const receipt = await (await f.factory.connect(f.launcher).launch(launchConfig)).wait();
+  const contracts = await communityContracts(f.communityRegistry, "riverside");
+  return { ...f, ...contracts, launchConfig, launchReceipt: receipt! };
 }
