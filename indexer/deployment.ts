@@ -1,16 +1,16 @@
 /**
- * The deployment the indexer follows: read once from the file `scripts/deploy.ts` writes, shared by
- * `ponder.config.ts` (addresses, chain, start blocks) and the handlers (community metadata, registry -> token).
+ * The deployment the indexer follows, read once from the file `scripts/deploy.ts` writes: the chain, the
+ * CommunityRegistry (every community is discovered from its logs) and the sanctions list, with their start blocks.
+ * The file's list of communities is not used: communities launched later are found without touching the file.
  * Env: DEPLOYMENT_FILE (default ../deployments/localhost.json, relative to this directory).
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Address, getAddress } from "viem";
-import type { DeployedCommunity, Deployment } from "../scripts/lib/deployment";
+import type { Deployment } from "../scripts/lib/deployment";
 
-export type { DeployedCommunity, Deployment };
+export type { Deployment };
 
 const INDEXER_DIR = path.dirname(fileURLToPath(import.meta.url));
 
@@ -22,11 +22,13 @@ function readDeployment(file: string): Deployment {
   if (!fs.existsSync(file)) {
     throw new Error(`no deployment at ${file}: run scripts/deploy.ts first, or set DEPLOYMENT_FILE`);
   }
-  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Deployment;
-  if (!Array.isArray(parsed.communities) || parsed.communities.length === 0) {
-    throw new Error(`${file}: the deployment lists no communities`);
+  const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Deployment>;
+  for (const field of ["communityRegistry", "sanctionsList"] as const) {
+    if (typeof parsed[field]?.address !== "string" || typeof parsed[field]?.startBlock !== "number") {
+      throw new Error(`${file}: "${field}" needs an address and a startBlock (an older deployment? redeploy)`);
+    }
   }
-  return parsed;
+  return parsed as Deployment;
 }
 
 export const deployment: Deployment = readDeployment(deploymentFile);
@@ -42,25 +44,9 @@ export const deploymentFingerprint = createHash("sha256")
       deployment.deployedAt,
       deployment.startBlock,
       deployment.sanctionsList.address.toLowerCase(),
-      deployment.communities.map((c) => [c.token.toLowerCase(), c.complianceRegistry.toLowerCase()]),
+      deployment.communityRegistry.address.toLowerCase(),
+      deployment.communityRegistry.startBlock,
     ]),
   )
   .digest("hex")
   .slice(0, 12);
-
-const byToken = new Map(deployment.communities.map((c) => [c.token.toLowerCase(), c]));
-const byRegistry = new Map(deployment.communities.map((c) => [c.complianceRegistry.toLowerCase(), c]));
-
-/** The community whose token is at `token`; throws for an address the deployment does not list. */
-export function communityOfToken(token: string): DeployedCommunity {
-  const community = byToken.get(token.toLowerCase());
-  if (!community) throw new Error(`token ${token} is not in the deployment ${deploymentFile}`);
-  return community;
-}
-
-/** The token ruled by the compliance registry at `registry`, per the deployment file. */
-export function tokenOfRegistry(registry: string): Address {
-  const community = byRegistry.get(registry.toLowerCase());
-  if (!community) throw new Error(`compliance registry ${registry} is not in the deployment ${deploymentFile}`);
-  return getAddress(community.token);
-}

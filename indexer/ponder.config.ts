@@ -1,25 +1,45 @@
 /**
- * What the indexer follows, all of it from the deployment file (see ./deployment.ts): the chain, every community's
- * token and compliance registry, the sanctions list, and where each starts.
+ * What the indexer follows. From the deployment file (see ./deployment.ts): the chain, the CommunityRegistry and the
+ * sanctions list, with their start blocks. Everything else is discovered on chain with Ponder's factory pattern:
+ * - every community's token, compliance registry, governor and timelock from the registry's CommunityRegistered
+ *   logs (one parameter each; `complianceRegistry` and `timelock` are not indexed topics but data, which Ponder
+ *   reads at a fixed offset of the log data). The registry emits the log before the factory initialises the clones,
+ *   so each new contract is known from the launch block on and its first logs (in the same transaction) are indexed;
+ *   a community launched while the indexer runs is picked up in the block it is launched in, without a restart.
+ * - the CommunityFactory (its CommunityLaunched logs name the launcher) from the registry's RoleGranted logs: a
+ *   factory holds the registry's REGISTRAR_ROLE. Ponder 1.0 cannot filter factory logs by an argument, so every
+ *   grantee is followed, but only CommunityLaunched has a handler, which only a factory emits.
  * Env: DEPLOYMENT_FILE, PONDER_RPC_URL (http://127.0.0.1:8545), PONDER_POLLING_MS (500), PONDER_MAX_RPS,
  *      DATABASE_URL (PostgreSQL; otherwise PGlite in PGLITE_DIR/<deployment fingerprint>, PGLITE_DIR relative to
  *      this directory, default .ponder/pglite).
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createConfig } from "ponder";
-import { getAddress, http } from "viem";
+import { createConfig, factory } from "ponder";
+import { getAbiItem, getAddress, http } from "viem";
 import { deployment, deploymentFingerprint } from "./deployment";
-import { CommunityTokenAbi, ComplianceRegistryAbi, SanctionsListAbi } from "./generated/abis";
+import {
+  CommunityFactoryAbi,
+  CommunityGovernorAbi,
+  CommunityRegistryAbi,
+  CommunityTimelockAbi,
+  CommunityTokenAbi,
+  ComplianceRegistryAbi,
+  SanctionsListAbi,
+} from "./generated/abis";
 
 const INDEXER_DIR = path.dirname(fileURLToPath(import.meta.url));
 
 /** Development chains (Hardhat, anvil, Ganache): restarted often, with the same chain id and addresses. */
 const isDevChain = deployment.chainId === 31337 || deployment.chainId === 1337;
 
-const tokens = deployment.communities.map((c) => getAddress(c.token));
-const registries = deployment.communities.map((c) => getAddress(c.complianceRegistry));
-const communitiesStart = Math.min(...deployment.communities.map((c) => c.startBlock));
+const communityRegistry = getAddress(deployment.communityRegistry.address);
+const communitiesStart = deployment.communityRegistry.startBlock;
+
+const communityRegistered = getAbiItem({ abi: CommunityRegistryAbi, name: "CommunityRegistered" });
+/** The contracts of every registered community: one address per CommunityRegistered log, read from `parameter`. */
+const registeredContracts = (parameter: "token" | "complianceRegistry" | "governor" | "timelock") =>
+  factory({ address: communityRegistry, event: communityRegistered, parameter });
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -53,16 +73,44 @@ const config = createConfig({
     },
   },
   contracts: {
+    CommunityRegistry: {
+      network: "kc",
+      abi: CommunityRegistryAbi,
+      address: communityRegistry,
+      startBlock: communitiesStart,
+    },
+    CommunityFactory: {
+      network: "kc",
+      abi: CommunityFactoryAbi,
+      address: factory({
+        address: communityRegistry,
+        event: getAbiItem({ abi: CommunityRegistryAbi, name: "RoleGranted" }),
+        parameter: "account",
+      }),
+      startBlock: communitiesStart,
+    },
     CommunityToken: {
       network: "kc",
       abi: CommunityTokenAbi,
-      address: tokens,
+      address: registeredContracts("token"),
       startBlock: communitiesStart,
     },
     ComplianceRegistry: {
       network: "kc",
       abi: ComplianceRegistryAbi,
-      address: registries,
+      address: registeredContracts("complianceRegistry"),
+      startBlock: communitiesStart,
+    },
+    CommunityGovernor: {
+      network: "kc",
+      abi: CommunityGovernorAbi,
+      address: registeredContracts("governor"),
+      startBlock: communitiesStart,
+    },
+    CommunityTimelock: {
+      network: "kc",
+      abi: CommunityTimelockAbi,
+      address: registeredContracts("timelock"),
       startBlock: communitiesStart,
     },
     SanctionsList: {

@@ -11,8 +11,12 @@ const ROOT = path.resolve(__dirname, "..");
 
 /** The contracts the indexer listens to: export name -> artifact path under the artifacts directory. */
 export const INDEXED_CONTRACTS = {
+  CommunityRegistryAbi: "contracts/community/CommunityRegistry.sol/CommunityRegistry.json",
+  CommunityFactoryAbi: "contracts/community/CommunityFactory.sol/CommunityFactory.json",
   CommunityTokenAbi: "contracts/token/CommunityToken.sol/CommunityToken.json",
   ComplianceRegistryAbi: "contracts/compliance/ComplianceRegistry.sol/ComplianceRegistry.json",
+  CommunityGovernorAbi: "contracts/governance/CommunityGovernor.sol/CommunityGovernor.json",
+  CommunityTimelockAbi: "contracts/governance/CommunityTimelock.sol/CommunityTimelock.json",
   SanctionsListAbi: "contracts/compliance/SanctionsList.sol/SanctionsList.json",
 } as const;
 

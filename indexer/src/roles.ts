@@ -1,12 +1,12 @@
 /**
- * AccessControl logs of every indexed contract: who may mint, pause, verify, freeze or list, and since when.
+ * AccessControl logs of every indexed contract: who may mint, pause, verify, freeze, list, register communities or
+ * run a community's timelock, and since when.
  */
 import { ponder } from "ponder:registry";
 import type { Context } from "ponder:registry";
 import { roleEvent, roleMember } from "ponder:schema";
 import type { Address, Hex } from "viem";
-import { tokenOfRegistry } from "../deployment";
-import { logColumns } from "./store";
+import { communityOf, logColumns } from "./store";
 
 type RoleLog = Parameters<typeof logColumns>[0] & {
   log: { address: Address };
@@ -24,17 +24,19 @@ async function recordRole(db: Context["db"], event: RoleLog, token: Address | nu
     .onConflictDoUpdate({ active: change === "granted", updatedAt: at });
 }
 
-ponder.on("CommunityToken:RoleGranted", ({ event, context }) =>
-  recordRole(context.db, event, event.log.address, "granted"),
-);
-ponder.on("CommunityToken:RoleRevoked", ({ event, context }) =>
-  recordRole(context.db, event, event.log.address, "revoked"),
-);
-ponder.on("ComplianceRegistry:RoleGranted", ({ event, context }) =>
-  recordRole(context.db, event, tokenOfRegistry(event.log.address), "granted"),
-);
-ponder.on("ComplianceRegistry:RoleRevoked", ({ event, context }) =>
-  recordRole(context.db, event, tokenOfRegistry(event.log.address), "revoked"),
-);
+/** A role log of a community's contract: its token names the community. */
+async function recordCommunityRole(db: Context["db"], event: RoleLog, change: "granted" | "revoked") {
+  const { token } = await communityOf(db, event.log.address);
+  await recordRole(db, event, token, change);
+}
+
+ponder.on("CommunityToken:RoleGranted", ({ event, context }) => recordCommunityRole(context.db, event, "granted"));
+ponder.on("CommunityToken:RoleRevoked", ({ event, context }) => recordCommunityRole(context.db, event, "revoked"));
+ponder.on("ComplianceRegistry:RoleGranted", ({ event, context }) => recordCommunityRole(context.db, event, "granted"));
+ponder.on("ComplianceRegistry:RoleRevoked", ({ event, context }) => recordCommunityRole(context.db, event, "revoked"));
+ponder.on("CommunityTimelock:RoleGranted", ({ event, context }) => recordCommunityRole(context.db, event, "granted"));
+ponder.on("CommunityTimelock:RoleRevoked", ({ event, context }) => recordCommunityRole(context.db, event, "revoked"));
+ponder.on("CommunityRegistry:RoleGranted", ({ event, context }) => recordRole(context.db, event, null, "granted"));
+ponder.on("CommunityRegistry:RoleRevoked", ({ event, context }) => recordRole(context.db, event, null, "revoked"));
 ponder.on("SanctionsList:RoleGranted", ({ event, context }) => recordRole(context.db, event, null, "granted"));
 ponder.on("SanctionsList:RoleRevoked", ({ event, context }) => recordRole(context.db, event, null, "revoked"));

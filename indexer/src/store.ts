@@ -1,12 +1,23 @@
 /**
- * Small write helpers the handlers share. Rows of a community are keyed by its token address.
+ * Small helpers the handlers share. Rows of a community are keyed by its token address.
  */
 import type { Context } from "ponder:registry";
-import { account } from "ponder:schema";
+import { account, communityContract } from "ponder:schema";
 import type { Address, Hex } from "viem";
 
 type Db = Context["db"];
 type AccountRow = typeof account.$inferSelect;
+type CommunityContractRow = typeof communityContract.$inferSelect;
+
+/**
+ * The community that the contract at `address` belongs to (its slug and token). The registry's CommunityRegistered
+ * log, which writes this row, precedes every log of the community's contracts, so a miss is a bug: it throws.
+ */
+export async function communityOf(db: Db, address: Address): Promise<CommunityContractRow> {
+  const row = await db.find(communityContract, { address });
+  if (!row) throw new Error(`${address} is no registered community's contract: its CommunityRegistered log is missing`);
+  return row;
+}
 
 /** The columns every one-row-per-log table shares. */
 export function logColumns(event: {
@@ -43,6 +54,7 @@ export async function changeAccount(
     exempt: false,
     votingPower: 0n,
     delegate: null,
+    votesCast: 0,
     transfersIn: 0,
     transfersOut: 0,
     firstSeenAt: timestamp,

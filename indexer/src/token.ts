@@ -3,30 +3,17 @@
  * signed-transfer nonces, pauses and registry changes.
  */
 import { ponder } from "ponder:registry";
-import { authorization, communityToken, complianceEvent, delegation, mint, redemption, transfer } from "ponder:schema";
-import { getAddress } from "viem";
-import { deployment } from "../deployment";
+import {
+  authorization,
+  communityProfile,
+  complianceEvent,
+  delegation,
+  mint,
+  redemption,
+  transfer,
+} from "ponder:schema";
 import { holderDelta, supplyDelta, transferKind } from "./lib/transfers";
-import { changeAccount, logColumns } from "./store";
-
-// Before any log: one row per community, its metadata from the deployment file (a factory event, later).
-ponder.on("CommunityToken:setup", async ({ context }) => {
-  for (const c of deployment.communities) {
-    await context.db
-      .insert(communityToken)
-      .values({
-        address: getAddress(c.token),
-        communityId: c.id,
-        name: c.name,
-        symbol: c.symbol,
-        currency: c.currency,
-        country: c.country,
-        locale: c.locale,
-        complianceRegistry: getAddress(c.complianceRegistry),
-      })
-      .onConflictDoNothing();
-  }
-});
+import { changeAccount, communityOf, logColumns } from "./store";
 
 ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
   const token = event.log.address;
@@ -52,7 +39,8 @@ ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
     }));
     holders += holderDelta(recipient.balance - value, recipient.balance);
   }
-  await context.db.update(communityToken, { address: token }).set((c) => ({
+  const { communityId } = await communityOf(context.db, token);
+  await context.db.update(communityProfile, { id: communityId }).set((c) => ({
     totalSupply: c.totalSupply + supplyDelta(kind, value),
     holderCount: c.holderCount + holders,
     transferCount: c.transferCount + 1,
@@ -63,7 +51,8 @@ ponder.on("CommunityToken:Minted", async ({ event, context }) => {
   const token = event.log.address;
   const { to, amount, depositRef, minter } = event.args;
   await context.db.insert(mint).values({ ...logColumns(event), token, to, amount, depositRef, minter });
-  await context.db.update(communityToken, { address: token }).set((c) => ({
+  const { communityId } = await communityOf(context.db, token);
+  await context.db.update(communityProfile, { id: communityId }).set((c) => ({
     mintCount: c.mintCount + 1,
     mintedTotal: c.mintedTotal + amount,
   }));
@@ -73,7 +62,8 @@ ponder.on("CommunityToken:Redeemed", async ({ event, context }) => {
   const token = event.log.address;
   const { account, amount, payoutRef } = event.args;
   await context.db.insert(redemption).values({ ...logColumns(event), token, account, amount, payoutRef });
-  await context.db.update(communityToken, { address: token }).set((c) => ({
+  const { communityId } = await communityOf(context.db, token);
+  await context.db.update(communityProfile, { id: communityId }).set((c) => ({
     redemptionCount: c.redemptionCount + 1,
     redeemedTotal: c.redeemedTotal + amount,
   }));
@@ -113,7 +103,8 @@ ponder.on("CommunityToken:AuthorizationCanceled", async ({ event, context }) => 
 
 ponder.on("CommunityToken:Paused", async ({ event, context }) => {
   const token = event.log.address;
-  await context.db.update(communityToken, { address: token }).set({ paused: true });
+  const { communityId } = await communityOf(context.db, token);
+  await context.db.update(communityProfile, { id: communityId }).set({ paused: true });
   await context.db
     .insert(complianceEvent)
     .values({ ...logColumns(event), token, contract: token, kind: "paused", actor: event.args.account });
@@ -121,7 +112,8 @@ ponder.on("CommunityToken:Paused", async ({ event, context }) => {
 
 ponder.on("CommunityToken:Unpaused", async ({ event, context }) => {
   const token = event.log.address;
-  await context.db.update(communityToken, { address: token }).set({ paused: false });
+  const { communityId } = await communityOf(context.db, token);
+  await context.db.update(communityProfile, { id: communityId }).set({ paused: false });
   await context.db
     .insert(complianceEvent)
     .values({ ...logColumns(event), token, contract: token, kind: "unpaused", actor: event.args.account });
@@ -130,7 +122,8 @@ ponder.on("CommunityToken:Unpaused", async ({ event, context }) => {
 ponder.on("CommunityToken:ComplianceRegistryChanged", async ({ event, context }) => {
   const token = event.log.address;
   const { previousRegistry, newRegistry } = event.args;
-  await context.db.update(communityToken, { address: token }).set({ complianceRegistry: newRegistry });
+  // Only the trail: `community.complianceRegistry` stays the registered one, the registry whose logs are indexed
+  // (contracts come from the CommunityRegistry alone; a registry the token switches to later is not followed).
   await context.db.insert(complianceEvent).values({
     ...logColumns(event),
     token,

@@ -2,37 +2,47 @@
 export interface ExampleQuery {
   title: string;
   query: string;
-  /** The list in the answer that must not be empty for the example to show data. */
+  /** Where the list that must not be empty sits in the answer: field names from the top, dot-separated. */
   itemsAt: string;
 }
 
 export const EXAMPLE_QUERIES: ExampleQuery[] = [
   {
-    title: "Each community's currency: supply, holders, issuance and redemptions",
-    itemsAt: "communityTokens",
+    title: "Every community, in launch order: where it is, its currency's supply and holders, its governance",
+    itemsAt: "communityProfiles",
     query: `{
-  communityTokens {
-    items { communityId symbol currency totalSupply holderCount transferCount mintedTotal redeemedTotal paused }
-  }
-}`,
-  },
-  {
-    title: "The five largest holders, with KYC tier, freeze status and voting power",
-    itemsAt: "accounts",
-    query: `{
-  accounts(orderBy: "balance", orderDirection: "desc", limit: 5) {
-    items { address balance kycTier frozen votingPower delegate transfersOut }
+  communityProfiles(orderBy: "launchBlock", limit: 100) {
+    items {
+      id name country currency locale tokenSymbol totalSupply holderCount transferCount
+      votingPeriod quorumNumerator proposalCount travelRuleThreshold
+    }
     totalCount
   }
 }`,
   },
   {
-    title: "Accounts frozen by compliance officers, newest first, with the reason code",
-    itemsAt: "complianceEvents",
+    title: "The five largest holders in Katy, with KYC tier, freeze status, voting power and votes cast",
+    itemsAt: "communityProfile.accounts",
     query: `{
-  complianceEvents(where: { kind: frozen }, orderBy: "timestamp", orderDirection: "desc", limit: 5) {
-    items { account reasonLabel reasonCode actor timestamp transactionHash }
-    pageInfo { hasNextPage endCursor }
+  communityProfile(id: "katy") {
+    tokenSymbol
+    accounts(orderBy: "balance", orderDirection: "desc", limit: 5) {
+      items { address balance kycTier frozen votingPower delegate votesCast }
+      totalCount
+    }
+  }
+}`,
+  },
+  {
+    title:
+      "Governance proposals, newest first, with status, deadlines and tallies (state: indexer/src/lib/proposals.ts)",
+    itemsAt: "proposals",
+    query: `{
+  proposals(orderBy: "createdAt", orderDirection: "desc", limit: 5) {
+    items {
+      community { id }
+      proposalId description status voteStart voteEnd eta forVotes againstVotes abstainVotes voterCount quorum
+    }
   }
 }`,
   },
@@ -40,6 +50,7 @@ export const EXAMPLE_QUERIES: ExampleQuery[] = [
 
 /** The items of an example's answer (an empty list if the answer has none). */
 export function exampleItems(example: ExampleQuery, answer: Record<string, unknown>): unknown[] {
-  const page = answer[example.itemsAt] as { items?: unknown[] } | undefined;
-  return page?.items ?? [];
+  let node: unknown = answer;
+  for (const field of example.itemsAt.split(".")) node = (node as Record<string, unknown> | null)?.[field];
+  return (node as { items?: unknown[] } | undefined)?.items ?? [];
 }

@@ -41,6 +41,8 @@ export class Stack {
   readonly deploymentFile = path.join(this.tmp, "deployment.json");
   rpcUrl = "";
   apiUrl = "";
+  /** The running `ponder start`, once `startIndexer` has returned. */
+  indexer: Service | undefined;
   private readonly services: Service[] = [];
   private readonly logs = new Map<string, string[]>();
   private readonly baseEnv = {
@@ -112,7 +114,7 @@ export class Stack {
   async startIndexer(): Promise<void> {
     const lines: string[] = [];
     this.logs.set("indexer", lines);
-    const { apiUrl } = await launchIndexer({
+    const { service, apiUrl } = await launchIndexer({
       rpcUrl: this.rpcUrl,
       deploymentFile: this.deploymentFile,
       pgliteDir: path.join(this.tmp, "pglite"),
@@ -127,10 +129,21 @@ export class Stack {
       },
     });
     this.apiUrl = apiUrl;
+    this.indexer = service;
   }
 
   async indexedBlock(): Promise<number> {
     return indexedBlock(this.apiUrl);
+  }
+
+  /** Waits until the running indexer has processed the chain's current head block; returns that block. */
+  async waitForIndexedHead(timeoutMs = 60_000): Promise<number> {
+    const head = await this.headBlock();
+    await waitFor(`the indexer to reach block ${head}`, async () => (await this.indexedBlock()) >= head, {
+      service: this.indexer,
+      timeoutMs,
+    });
+    return head;
   }
 
   /** Stops every service (process groups, SIGTERM then SIGKILL) and removes the temporary directory. */

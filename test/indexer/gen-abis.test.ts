@@ -30,11 +30,8 @@ describe("gen-abis", () => {
       try {
         generateAbis(path.join(__dirname, "..", "..", "artifacts"), out);
         const text = fs.readFileSync(out, "utf8");
-        for (const [exportName, contract] of [
-          ["CommunityTokenAbi", "CommunityToken"],
-          ["ComplianceRegistryAbi", "ComplianceRegistry"],
-          ["SanctionsListAbi", "SanctionsList"],
-        ] as const) {
+        for (const [exportName, relative] of Object.entries(INDEXED_CONTRACTS)) {
+          const contract = path.basename(relative, ".json");
           const match = new RegExp(`export const ${exportName} = (\\[[\\s\\S]*?\\n\\]) as const;`).exec(text);
           expect(match, exportName).to.not.equal(null);
           expect(JSON.parse(match![1]!)).to.deep.equal((await artifacts.readArtifact(contract)).abi);
