@@ -5,17 +5,23 @@
  * Env: COMMUNITIES_FILE (config/communities.json), SANCTIONS_ORACLE (Chainalysis' oracle; default: deploy our
  *      SanctionsList), DEPLOYMENT_FILE (deployments/<network>.json).
  * Local signers: 0 admin and launcher (until the federation's timelock takes over), 1 minter (reserve custodian),
- * 2 pauser (guardian), 3 verifier (KYC), 4 compliance officer. Each community's admin roles go to its timelock.
+ * 2 pauser (guardian), 3 verifier (KYC), 4 compliance officer, 6-8 FX reporters. Each community's admin roles go
+ * to its timelock; the bridge's (oracle, pools, router) stay with signer 0 until the federation exists.
  */
 import path from "node:path";
 import hre, { ethers } from "hardhat";
 import { readCommunitiesFile, toLaunchConfig } from "./lib/communityConfig";
 import { type Deployment, type DeployedCommunity, writeDeployment } from "./lib/deployment";
+import { deployBridge } from "./lib/bridge";
 import { deployCore, launchCommunity } from "./lib/launch";
 
 async function main() {
-  const [admin, minter, pauser, verifier, officer] = await ethers.getSigners();
-  if (!admin || !minter || !pauser || !verifier || !officer) throw new Error("the network needs 5 signers");
+  const signers = await ethers.getSigners();
+  const [admin, minter, pauser, verifier, officer] = signers;
+  const reporters = signers.slice(6, 9);
+  if (!admin || !minter || !pauser || !verifier || !officer || reporters.length < 3) {
+    throw new Error("the network needs 9 signers");
+  }
   const communitiesFile = path.resolve(
     process.env.COMMUNITIES_FILE ?? path.join(__dirname, "..", "config", "communities.json"),
   );
@@ -65,6 +71,11 @@ async function main() {
     );
   }
 
+  if (!file.bridge) throw new Error(`${communitiesFile}: no "bridge" section`);
+  const bridgeStart = (await ethers.provider.getBlockNumber()) + 1;
+  const bridge = await deployBridge(admin, reporters, file.bridge, communities);
+  for (const pool of bridge.pools) console.log(`bridge pool ${pool.communities.join("-")}: ${pool.address}`);
+
   const deployment: Deployment = {
     network: hre.network.name,
     chainId: Number(network.chainId),
@@ -82,6 +93,12 @@ async function main() {
     communityFactory: { address: await core.factory.getAddress(), startBlock: registryStart },
     roles: { admin: admin.address, launcher: admin.address, ...operators },
     communities,
+    bridge: {
+      oracle: { address: await bridge.oracle.getAddress(), startBlock: bridgeStart },
+      router: { address: await bridge.router.getAddress(), startBlock: bridgeStart },
+      reporters: await Promise.all(reporters.map((r) => r.getAddress())),
+      pools: bridge.pools,
+    },
   };
   console.log(`deployment written to ${writeDeployment(hre.network.name, deployment)}`);
 }

@@ -10,6 +10,20 @@ import type { ICommunityFactory } from "../../typechain-types";
 export interface CommunitiesFile {
   defaults: { governance: GovernanceJson; compliance: ComplianceJson };
   communities: CommunityJson[];
+  bridge?: BridgeJson;
+}
+
+/** The bridge: the oracle's reference currency, sample starting rates (reference units per unit), its parameters,
+ * the pools' curve and flow limits (in reference units, converted per token at the starting rate), and the pairs. */
+export interface BridgeJson {
+  referenceCurrency: string;
+  rates: Record<string, string>;
+  oracle: { maxAge: number; maxDeviationBps: number; minReports: number };
+  feeBps: number;
+  amplification: number;
+  shortFlowLimitUsd: string;
+  longFlowLimitUsd: string;
+  pools: [string, string][];
 }
 
 interface GovernanceJson {

@@ -30,6 +30,21 @@ export interface Deployment {
   };
   /** The communities launched by the deploy script (communities launched later are in the registry only). */
   communities: DeployedCommunity[];
+  /** The bridge: the indexer discovers pools from the router's PoolSet events. */
+  bridge: {
+    oracle: { address: string; startBlock: number };
+    router: { address: string; startBlock: number };
+    reporters: string[];
+    pools: DeployedPool[];
+  };
+}
+
+export interface DeployedPool {
+  address: string;
+  /** Community ids of tokenA and tokenB. */
+  communities: [string, string];
+  tokenA: string;
+  tokenB: string;
 }
 
 export interface DeployedCommunity {

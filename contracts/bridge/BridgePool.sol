@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {IBridgePool} from "../interfaces/IBridgePool.sol";
+import {IFxOracle} from "../interfaces/IFxOracle.sol";
+import {ICommunityToken} from "../interfaces/ICommunityToken.sol";
+
+/**
+ * @title BridgePool
+ * @notice Exchanges two communities' currencies at the oracle's rate, with a fee that stays with the liquidity
+ * providers, whose shares are this ERC-20.
+ *
+ * The curve: let p be the oracle's cross rate (units of the output token per unit of input), x the pool's input
+ * reserve valued in output units (reserveIn * p), y its output reserve, and D = amplification * (x + y) a virtual
+ * depth. An exact-in swap of a (worth a*p) pays
+ *     gross = min(a*p, (y + D) * a*p / (x + D + a*p))   and   out = gross - fee,  fee = gross * feeBps / 10,000.
+ * So while the pool holds at least as much value of the output token as of the input token, a swap is priced at
+ * the oracle rate (less the fee); as the output side runs low, the price worsens smoothly (a constant product on
+ * oracle-normalised, deepened reserves), which keeps the pool from being drained. The price is never better than
+ * the oracle's, so a swap never lowers the pool's value at the oracle price, and when the pegs move the curve moves
+ * with the oracle: no value leaks to arbitrage as it would from a plain x*y=k pool.
+ *
+ * Liquidity is added at oracle value (any mix of the two tokens) and removed pro rata (no oracle needed, so
+ * providers can always leave). The pool keeps its own reserves: tokens sent to it directly change no price. The
+ * first deposit locks MINIMUM_LIQUIDITY shares, which with internal reserves defeats the share-inflation attack.
+ * Net outflows of each token are limited over a short and a long window. DEFAULT_ADMIN_ROLE (the federation's
+ * timelock) sets the fee, the amplification and the limits; PAUSER_ROLE pauses.
+ *
+ * Cross-border compliance comes from the tokens themselves: the input transfer is ruled on by the source
+ * community's registry (the sender may send), the output transfer by the destination's (the recipient may
+ * receive). The pool must be an exempt system account in both registries.
+ */
+contract BridgePool is IBridgePool, ERC20, AccessControl, Pausable, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    bytes32 public constant PAUSER_ROLE = keccak256("PAUSER_ROLE");
+    uint256 public constant MINIMUM_LIQUIDITY = 1e3;
+    uint256 public constant SHORT_WINDOW = 5 minutes;
+    uint256 public constant LONG_WINDOW = 1 days;
+    uint256 public constant MAX_FEE_BPS = 1_000;
+    uint256 public constant MAX_AMPLIFICATION = 1_000;
+    address private constant DEAD = 0x000000000000000000000000000000000000dEaD;
+    uint256 private constant BPS = 10_000;
+
+    IERC20 public immutable tokenA;
+    IERC20 public immutable tokenB;
+    IFxOracle public immutable oracle;
+    string public currencyA;
+    string public currencyB;
+
+    uint128 private _reserveA;
+    uint128 private _reserveB;
+    uint16 public feeBps;
+    uint16 public amplification;
+
+    struct FlowWindow {
+        uint40 start;
+        int216 netOutflow;
+    }
+
+    struct FlowLimits {
+        uint128 shortLimit;
+        uint128 longLimit;
+    }
+
+    mapping(address token => FlowLimits) private _flowLimits;
+    mapping(address token => FlowWindow[2]) private _flows;
+
+    /**
+     * @param tokenA_ / tokenB_ the two community tokens (their currencies are read from them).
+     * @param oracle_ the FX oracle.
+     * @param admin receives DEFAULT_ADMIN_ROLE and PAUSER_ROLE (the federation's timelock).
+     * @param feeBps_ the swap fee; @param amplification_ the curve's depth (0 to MAX_AMPLIFICATION).
+     */
+    constructor(
+        ICommunityToken tokenA_,
+        ICommunityToken tokenB_,
+        IFxOracle oracle_,
+        address admin,
+        uint256 feeBps_,
+        uint256 amplification_
+    )
+        ERC20(
+            string.concat(
+                "KC Bridge ",
+                IERC20Symbol(address(tokenA_)).symbol(),
+                "-",
+                IERC20Symbol(address(tokenB_)).symbol()
+            ),
+            string.concat("KCB-", IERC20Symbol(address(tokenA_)).symbol(), "-", IERC20Symbol(address(tokenB_)).symbol())
+        )
+    {
+        if (address(tokenA_) == address(0) || address(tokenB_) == address(0) || tokenA_ == tokenB_) {
+            revert BridgePoolInvalidPair(address(tokenA_), address(tokenB_));
+        }
+        tokenA = IERC20(address(tokenA_));
+        tokenB = IERC20(address(tokenB_));
+        oracle = oracle_;
+        currencyA = tokenA_.currency();
+        currencyB = tokenB_.currency();
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        _grantRole(PAUSER_ROLE, admin);
+        _setCurve(feeBps_, amplification_);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @notice The pool's own record of its two reserves (tokens sent to it directly are not counted).
+    function reserves() external view returns (uint256 reserveA, uint256 reserveB) {
+        return (_reserveA, _reserveB);
+    }
+
+    /// @notice The pool's value in the reference currency at the oracle's rates (18 decimals).
+    function poolValue() public view returns (uint256) {
+        (uint256 rateA, ) = oracle.rateOf(currencyA);
+        (uint256 rateB, ) = oracle.rateOf(currencyB);
+        return _value(_reserveA, _reserveB, rateA, rateB);
+    }
+
+    /// @notice The net-flow limits of `token`: over SHORT_WINDOW and LONG_WINDOW (0 means none).
+    function flowLimits(address token) external view returns (FlowLimits memory) {
+        return _flowLimits[token];
+    }
+
+    /// @notice The net outflow of `token` in the current short (0) or long (1) window.
+    function netOutflow(address token, uint8 window) external view returns (int256) {
+        FlowWindow memory w = _flows[token][window];
+        return
+            block.timestamp >= w.start + (window == 0 ? SHORT_WINDOW : LONG_WINDOW) ? int256(0) : int256(w.netOutflow);
+    }
+
+    /// @inheritdoc IBridgePool
+    function quote(
+        address tokenIn,
+        uint256 amountIn
+    ) public view returns (uint256 amountOut, uint256 fee, uint256 rate) {
+        bool aToB = _direction(tokenIn);
+        rate = aToB ? oracle.crossRate(currencyA, currencyB) : oracle.crossRate(currencyB, currencyA);
+        (uint256 reserveIn, uint256 reserveOut) = aToB ? (_reserveA, _reserveB) : (_reserveB, _reserveA);
+        uint256 atOracle = Math.mulDiv(amountIn, rate, 1e18);
+        uint256 x = Math.mulDiv(reserveIn, rate, 1e18);
+        uint256 depth = amplification * (x + reserveOut);
+        uint256 onCurve = Math.mulDiv(reserveOut + depth, atOracle, x + depth + atOracle);
+        uint256 gross = onCurve < atOracle ? onCurve : atOracle;
+        fee = Math.mulDiv(gross, feeBps, BPS, Math.Rounding.Ceil);
+        amountOut = gross - fee;
+    }
+
+    // ---------------------------------------------------------------- swaps
+
+    /// @inheritdoc IBridgePool
+    function swap(
+        address tokenIn,
+        uint256 amountIn,
+        uint256 minOut,
+        address recipient,
+        uint256 deadline
+    ) external nonReentrant whenNotPaused returns (uint256 amountOut) {
+        _checkDeadline(deadline);
+        if (amountIn == 0) revert BridgePoolZeroAmount();
+        bool aToB = _direction(tokenIn);
+        uint256 fee;
+        uint256 rate;
+        (amountOut, fee, rate) = quote(tokenIn, amountIn);
+        if (amountOut < minOut) revert BridgePoolSlippage(amountOut, minOut);
+        (IERC20 tIn, IERC20 tOut) = aToB ? (tokenA, tokenB) : (tokenB, tokenA);
+        uint256 reserveOut = aToB ? _reserveB : _reserveA;
+        if (amountOut >= reserveOut) revert BridgePoolInsufficientLiquidity(amountOut, reserveOut);
+
+        _recordFlow(address(tOut), int256(amountOut));
+        _recordFlow(address(tIn), -int256(amountIn));
+        if (aToB) _setReserves(_reserveA + amountIn, _reserveB - amountOut);
+        else _setReserves(_reserveA - amountOut, _reserveB + amountIn);
+
+        tIn.safeTransferFrom(msg.sender, address(this), amountIn);
+        tOut.safeTransfer(recipient, amountOut);
+        _emitSettled(Settlement(tIn, tOut, recipient, amountIn, amountOut, fee, rate));
+    }
+
+    // ---------------------------------------------------------------- liquidity
+
+    /// @notice Adds `amountA` and `amountB` (either may be zero) at oracle value; `recipient` receives the shares.
+    /// Requirements: not paused; before `deadline`; at least `minShares`; fresh rates.
+    function addLiquidity(
+        uint256 amountA,
+        uint256 amountB,
+        uint256 minShares,
+        address recipient,
+        uint256 deadline
+    ) external nonReentrant whenNotPaused returns (uint256 shares) {
+        _checkDeadline(deadline);
+        if (amountA == 0 && amountB == 0) revert BridgePoolZeroAmount();
+        (uint256 rateA, ) = oracle.rateOf(currencyA);
+        (uint256 rateB, ) = oracle.rateOf(currencyB);
+        uint256 value = _value(amountA, amountB, rateA, rateB);
+        uint256 supply = totalSupply();
+        if (supply == 0) {
+            if (value <= MINIMUM_LIQUIDITY) revert BridgePoolInsufficientFirstDeposit(value, MINIMUM_LIQUIDITY);
+            shares = value - MINIMUM_LIQUIDITY;
+            _mint(DEAD, MINIMUM_LIQUIDITY);
+        } else {
+            // rounds down: the pool keeps the dust, so existing shares never lose value
+            shares = Math.mulDiv(supply, value, _value(_reserveA, _reserveB, rateA, rateB));
+        }
+        if (shares == 0 || shares < minShares) revert BridgePoolSlippage(shares, minShares);
+        _setReserves(_reserveA + amountA, _reserveB + amountB);
+        _mint(recipient, shares);
+        if (amountA > 0) tokenA.safeTransferFrom(msg.sender, address(this), amountA);
+        if (amountB > 0) tokenB.safeTransferFrom(msg.sender, address(this), amountB);
+        emit LiquidityAdded(msg.sender, recipient, amountA, amountB, shares, value);
+    }
+
+    /// @notice Burns `shares` for their pro-rata part of both reserves, paid to `recipient`. Works while the oracle
+    /// is stale or tripped. Requirements: before `deadline`; at least `minA` and `minB`.
+    function removeLiquidity(
+        uint256 shares,
+        uint256 minA,
+        uint256 minB,
+        address recipient,
+        uint256 deadline
+    ) external nonReentrant returns (uint256 amountA, uint256 amountB) {
+        _checkDeadline(deadline);
+        if (shares == 0) revert BridgePoolZeroAmount();
+        uint256 supply = totalSupply();
+        // rounds down: the remaining providers keep the dust
+        amountA = Math.mulDiv(_reserveA, shares, supply);
+        amountB = Math.mulDiv(_reserveB, shares, supply);
+        if (amountA < minA) revert BridgePoolSlippage(amountA, minA);
+        if (amountB < minB) revert BridgePoolSlippage(amountB, minB);
+        _burn(msg.sender, shares);
+        _setReserves(_reserveA - amountA, _reserveB - amountB);
+        if (amountA > 0) tokenA.safeTransfer(recipient, amountA);
+        if (amountB > 0) tokenB.safeTransfer(recipient, amountB);
+        emit LiquidityRemoved(msg.sender, recipient, amountA, amountB, shares);
+    }
+
+    // ---------------------------------------------------------------- governance
+
+    /// @notice Sets the fee (at most MAX_FEE_BPS) and amplification (at most MAX_AMPLIFICATION).
+    /// Requirements: DEFAULT_ADMIN_ROLE.
+    function setCurve(uint256 feeBps_, uint256 amplification_) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _setCurve(feeBps_, amplification_);
+    }
+
+    /// @notice Limits the net outflow of `token` over SHORT_WINDOW and LONG_WINDOW; 0 removes a limit.
+    /// Requirements: DEFAULT_ADMIN_ROLE; `token` one of the pool's.
+    function setFlowLimits(address token, uint128 shortLimit, uint128 longLimit) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _direction(token);
+        _flowLimits[token] = FlowLimits(shortLimit, longLimit);
+        emit FlowLimitsChanged(token, shortLimit, longLimit);
+    }
+
+    /// @notice Stops swaps and deposits (withdrawals stay open). Requirements: PAUSER_ROLE.
+    function pause() external onlyRole(PAUSER_ROLE) {
+        _pause();
+    }
+
+    /// @notice Lifts the pause. Requirements: PAUSER_ROLE.
+    function unpause() external onlyRole(PAUSER_ROLE) {
+        _unpause();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    struct Settlement {
+        IERC20 tokenIn;
+        IERC20 tokenOut;
+        address recipient;
+        uint256 amountIn;
+        uint256 amountOut;
+        uint256 fee;
+        uint256 rate;
+    }
+
+    /// @dev The settlement record, with the input's reference value and the source community's travel-rule flag.
+    function _emitSettled(Settlement memory s) private {
+        (uint256 rateIn, ) = oracle.rateOf(s.tokenIn == tokenA ? currencyA : currencyB);
+        uint256 threshold = ICommunityToken(address(s.tokenIn)).complianceRegistry().travelRuleThreshold();
+        emit Settled(
+            msg.sender,
+            s.recipient,
+            address(s.tokenIn),
+            address(s.tokenOut),
+            s.amountIn,
+            s.amountOut,
+            s.fee,
+            s.rate,
+            Math.mulDiv(s.amountIn, rateIn, 1e18),
+            s.amountIn >= threshold
+        );
+    }
+
+    /// @dev Adds `delta` (positive out of the pool, negative into it) to both windows of `token`, and checks limits.
+    function _recordFlow(address token, int256 delta) private {
+        FlowLimits memory limits = _flowLimits[token];
+        FlowWindow[2] storage windows = _flows[token];
+        for (uint8 w; w < 2; ++w) {
+            uint256 limit = w == 0 ? limits.shortLimit : limits.longLimit;
+            if (limit == 0) continue;
+            FlowWindow memory window = windows[w];
+            int256 net =
+                block.timestamp >= window.start + (w == 0 ? SHORT_WINDOW : LONG_WINDOW)
+                    ? delta
+                    : int256(window.netOutflow) + delta;
+            if (window.start == 0 || block.timestamp >= window.start + (w == 0 ? SHORT_WINDOW : LONG_WINDOW)) {
+                window.start = uint40(block.timestamp);
+            }
+            if (delta > 0 && net > int256(limit)) revert BridgePoolFlowLimitExceeded(token, w, uint256(net), limit);
+            windows[w] = FlowWindow(window.start, int216(net));
+        }
+    }
+
+    function _setReserves(uint256 reserveA, uint256 reserveB) private {
+        _reserveA = uint128(reserveA);
+        _reserveB = uint128(reserveB);
+        emit ReservesUpdated(reserveA, reserveB);
+    }
+
+    function _setCurve(uint256 feeBps_, uint256 amplification_) private {
+        if (feeBps_ > MAX_FEE_BPS) revert BridgePoolParameterOutOfBounds("feeBps", feeBps_, 0, MAX_FEE_BPS);
+        if (amplification_ > MAX_AMPLIFICATION) {
+            revert BridgePoolParameterOutOfBounds("amplification", amplification_, 0, MAX_AMPLIFICATION);
+        }
+        feeBps = uint16(feeBps_);
+        amplification = uint16(amplification_);
+        emit CurveChanged(feeBps_, amplification_);
+    }
+
+    function _direction(address tokenIn) private view returns (bool aToB) {
+        if (tokenIn == address(tokenA)) return true;
+        if (tokenIn == address(tokenB)) return false;
+        revert BridgePoolUnknownToken(tokenIn);
+    }
+
+    function _checkDeadline(uint256 deadline) private view {
+        if (block.timestamp > deadline) revert BridgePoolExpired(deadline, block.timestamp);
+    }
+
+    function _value(uint256 amountA, uint256 amountB, uint256 rateA, uint256 rateB) private pure returns (uint256) {
+        return Math.mulDiv(amountA, rateA, 1e18) + Math.mulDiv(amountB, rateB, 1e18);
+    }
+}
+
+interface IERC20Symbol {
+    function symbol() external view returns (string memory);
+}
