@@ -2,17 +2,30 @@
  * Seeded, realistic activity in every community of the deployment: KYC, deposits and mints, transfers,
  * point-of-sale signed transfers submitted by a terminal, redemptions, delegation, compliance actions, and blocked
  * attempts (frozen sender, over-limit send, sanctioned recipient) that land on chain as reverted transactions.
- * Then one governance proposal in the first community, end to end (propose, vote, queue, execute), that raises
- * its tier-0 daily limit.
+ * Then governance in every community, end to end (propose, vote, queue, execute): each joins the bridge (its pools
+ * and the router become exempt system accounts), and the first also raises its tier-0 daily limit. Then the
+ * bridge: a business provides liquidity, reporters refresh the rates, and people pay across borders (direct and
+ * two-hop swaps, some at or above the travel-rule threshold).
  *   npx hardhat run --network localhost scripts/simulate.ts
  * Env: SIM_SEED (1), SIM_ACCOUNTS (60, at least 8), SIM_TXS (500: activity after setup, shared among the
- *      communities), SIM_PROPOSAL (1; 0 skips the proposal), SIM_SUMMARY_FILE (the summary as JSON), DEPLOYMENT_FILE.
+ *      communities), SIM_PROPOSAL (1; 0 skips the limit proposal), SIM_SWAPS (40 cross-border swaps), SIM_SUMMARY_FILE (the summary as JSON), DEPLOYMENT_FILE.
  */
 import fs from "node:fs";
 import hre, { ethers } from "hardhat";
 import type { HDNodeWallet, TransactionResponse } from "ethers";
-import type { CommunityGovernor, CommunityToken, ComplianceRegistry, SanctionsList } from "../typechain-types";
+import type {
+  BridgePool,
+  BridgeRouter,
+  CommunityGovernor,
+  CommunityToken,
+  ComplianceRegistry,
+  FxOracle,
+  SanctionsList,
+} from "../typechain-types";
+import { reportRates } from "./lib/bridge";
 import { type DeployedCommunity, readDeployment } from "./lib/deployment";
+import { domainOf, signTransferAuthorization, transferAuthorization } from "./lib/signing";
+import { verdictName } from "./lib/verdicts";
 
 const KC = (n: number) => ethers.parseEther(n.toFixed(2));
 
@@ -57,20 +70,20 @@ type Kind =
   | "freeze"
   | "unfreeze"
   | "blocked"
-  | "governance";
+  | "governance"
+  | "rateReport"
+  | "liquidity"
+  | "swap"
+  | "routedSwap";
 
-const VERDICTS = [
-  "Allowed",
-  "TokenPaused",
-  "InsufficientBalance",
-  "SenderFrozen",
-  "RecipientFrozen",
-  "SenderSanctioned",
-  "RecipientSanctioned",
-  "DailyLimitExceeded",
-  "OperatorFrozen",
-  "OperatorSanctioned",
-];
+const REASONS = ["Too fast", "Good for local shops", "Need more data"];
+
+interface Proposal {
+  community: DeployedCommunity;
+  targets: string[];
+  calldatas: string[];
+  description: string;
+}
 
 /** Lets `seconds` pass on the chain and mines a block at the new time. */
 async function advance(seconds: number | bigint) {
@@ -83,9 +96,11 @@ async function main() {
   const accountCount = envInt("SIM_ACCOUNTS", 60, 8);
   const txCount = envInt("SIM_TXS", 500, 1);
   const withProposal = envInt("SIM_PROPOSAL", 1, 0) > 0;
+  const swapCount = envInt("SIM_SWAPS", 40, 0);
   const deployment = readDeployment(hre.network.name);
-  const [admin, minter, , verifier, officer, terminal] = await ethers.getSigners();
-  if (!admin || !minter || !verifier || !officer || !terminal) throw new Error("the network needs 6 signers");
+  const [admin, minter, , verifier, officer, terminal, , , , lp] = await ethers.getSigners();
+  if (!admin || !minter || !verifier || !officer || !terminal || !lp) throw new Error("the network needs 10 signers");
+  const liquidityProvider = lp;
   const r = rng(seed);
   const runTag = `${seed}:${await ethers.provider.getBlockNumber()}`;
   const counts: Record<string, number> = {};
@@ -123,13 +138,7 @@ async function main() {
       "ComplianceRegistry",
       community.complianceRegistry,
     )) as unknown as ComplianceRegistry;
-    const domain = await token.eip712Domain();
-    const typedDomain = {
-      name: domain.name,
-      version: domain.version,
-      chainId: domain.chainId,
-      verifyingContract: domain.verifyingContract,
-    };
+    const domain = await domainOf(token);
 
     // ---- setup: KYC tiers, opening deposits, self-delegation
     const members: Member[] = [];
@@ -236,45 +245,9 @@ async function main() {
 
     async function signedTransfer(payer: Member, to: string, value: bigint) {
       const now = (await ethers.provider.getBlock("latest"))!.timestamp;
-      const message = {
-        from: payer.wallet.address,
-        to,
-        value,
-        validAfter: now - 60,
-        validBefore: now + 3600,
-        nonce: r.bytes32(),
-      };
-      const signature = ethers.Signature.from(
-        await payer.wallet.signTypedData(
-          typedDomain,
-          {
-            TransferWithAuthorization: [
-              { name: "from", type: "address" },
-              { name: "to", type: "address" },
-              { name: "value", type: "uint256" },
-              { name: "validAfter", type: "uint256" },
-              { name: "validBefore", type: "uint256" },
-              { name: "nonce", type: "bytes32" },
-            ],
-          },
-          message,
-        ),
-      );
-      await send(
-        token
-          .connect(terminal)
-          .transferWithAuthorization(
-            message.from,
-            message.to,
-            message.value,
-            message.validAfter,
-            message.validBefore,
-            message.nonce,
-            signature.v,
-            signature.r,
-            signature.s,
-          ),
-      );
+      const message = transferAuthorization({ from: payer.wallet.address, to, value, nonce: r.bytes32() }, now);
+      const { args } = await signTransferAuthorization(payer.wallet, domain, message);
+      await send(token.connect(terminal).transferWithAuthorization(...args));
     }
 
     async function complianceAction() {
@@ -354,7 +327,7 @@ async function main() {
       const hash = ethers.keccak256(raw);
       const receipt = await ethers.provider.getTransactionReceipt(hash);
       if (receipt?.status !== 0) throw new Error(`blocked attempt ${hash} did not land as a revert`);
-      const reason = VERDICTS[Number(verdict)] ?? `verdict ${verdict}`;
+      const reason = verdictName(verdict);
       blocked[reason] = (blocked[reason] ?? 0) + 1;
       count("blocked");
     }
@@ -364,71 +337,197 @@ async function main() {
     );
   }
 
-  if (withProposal && communities[0]) await proposeAndExecute(communities[0]);
+  // ---- governance: every community joins the bridge (its pools and the router become exempt system accounts)
+  // by a proposal of its own; Katy's second proposal raises its tier-0 daily limit.
+  const { bridge } = deployment;
+  const proposals: Proposal[] = [];
+  for (const community of communities) {
+    const registry = await registryOf(community);
+    const exempt = [
+      ...bridge.pools.filter((p) => p.communities.includes(community.id)).map((p) => p.address),
+      bridge.router.address,
+    ];
+    const calls = exempt.map((a) => registry.interface.encodeFunctionData("setExempt", [a, true]));
+    proposals.push({
+      community,
+      targets: calls.map(() => community.complianceRegistry),
+      calldatas: calls,
+      description: `${community.name} joins the KC bridge: its pools and the router become exempt system accounts (simulation ${runTag})`,
+    });
+  }
+  if (withProposal && communities[0]) {
+    const katy = communities[0];
+    const registry = await registryOf(katy);
+    const current = await registry.dailyLimit(0);
+    const proposed = current + ethers.parseEther("500");
+    proposals.push({
+      community: katy,
+      targets: [katy.complianceRegistry],
+      calldatas: [registry.interface.encodeFunctionData("setDailyLimit", [0, proposed])],
+      description: `Raise the tier-0 daily limit of ${katy.name} from ${ethers.formatEther(current)} to ${ethers.formatEther(proposed)} ${katy.tokenSymbol} (simulation ${runTag})`,
+    });
+  }
+  await governAll(proposals);
 
-  /**
-   * One proposal of the community's own governance, end to end: the largest delegate proposes to raise the tier-0
-   * daily limit by 500, the eight largest delegates vote (one against, one abstaining, some with reasons), then
-   * the proposal is queued in the timelock and executed after its delay.
-   */
-  async function proposeAndExecute(community: DeployedCommunity) {
-    const token = (await ethers.getContractAt("CommunityToken", community.token)) as unknown as CommunityToken;
-    const registry = (await ethers.getContractAt(
+  // ---- the bridge: a business provides liquidity, reporters refresh the rates, people pay across borders
+  if (swapCount > 0 && bridge.pools.length > 0) await bridgeActivity();
+
+  async function registryOf(community: DeployedCommunity) {
+    return (await ethers.getContractAt(
       "ComplianceRegistry",
       community.complianceRegistry,
     )) as unknown as ComplianceRegistry;
-    const governor = (await ethers.getContractAt(
-      "CommunityGovernor",
-      community.governor,
-    )) as unknown as CommunityGovernor;
-    const timelock = await ethers.getContractAt("CommunityTimelock", community.timelock);
+  }
 
-    const current = await registry.dailyLimit(0);
-    const proposed = current + ethers.parseEther("500");
-    const targets = [community.complianceRegistry];
-    const values = [0n];
-    const calldatas = [registry.interface.encodeFunctionData("setDailyLimit", [0, proposed])];
-    const description = `Raise the tier-0 daily limit of ${community.name} from ${ethers.formatEther(current)} to ${ethers.formatEther(proposed)} ${community.tokenSymbol} (simulation ${runTag})`;
-    const delegates = (await Promise.all(wallets.map(async (w) => ({ w, votes: await token.getVotes(w.address) }))))
-      .filter((d) => d.votes > 0n)
-      .sort((a, b) => (b.votes > a.votes ? 1 : b.votes < a.votes ? -1 : 0));
-    const proposer = delegates[0];
-    if (!proposer || proposer.votes < (await governor.proposalThreshold())) {
-      throw new Error(`no delegate of ${community.id} reaches the proposal threshold`);
+  /**
+   * Runs proposals of the communities' own governors together, end to end: the largest delegate of each community
+   * proposes, its eight largest delegates vote (one against, one abstaining, some with reasons), then each
+   * proposal is queued in its timelock and executed after the delay.
+   */
+  async function governAll(list: Proposal[]) {
+    type Live = Proposal & {
+      governor: CommunityGovernor;
+      id: bigint;
+      /** (targets, values, calldatas, descriptionHash): what queue and execute take. */
+      args: [string[], bigint[], string[], string];
+      voters: HDNodeWallet[];
+    };
+    const live: Live[] = [];
+    for (const p of list) {
+      const token = (await ethers.getContractAt("CommunityToken", p.community.token)) as unknown as CommunityToken;
+      const governor = (await ethers.getContractAt(
+        "CommunityGovernor",
+        p.community.governor,
+      )) as unknown as CommunityGovernor;
+      const delegates = (await Promise.all(wallets.map(async (w) => ({ w, votes: await token.getVotes(w.address) }))))
+        .filter((d) => d.votes > 0n)
+        .sort((a, b) => (b.votes > a.votes ? 1 : b.votes < a.votes ? -1 : 0));
+      const proposer = delegates[0];
+      if (!proposer || proposer.votes < (await governor.proposalThreshold())) {
+        throw new Error(`no delegate of ${p.community.id} reaches the proposal threshold`);
+      }
+      const values = p.targets.map(() => 0n);
+      await send(governor.connect(proposer.w).propose(p.targets, values, p.calldatas, p.description));
+      count("governance");
+      const hash = ethers.id(p.description);
+      const id = await governor.hashProposal(p.targets, values, p.calldatas, hash);
+      live.push({
+        ...p,
+        governor,
+        id,
+        args: [p.targets, values, p.calldatas, hash],
+        voters: delegates.slice(0, 8).map((d) => d.w),
+      });
     }
-
-    await send(governor.connect(proposer.w).propose(targets, values, calldatas, description));
-    count("governance");
-    const proposalId = await governor.hashProposal(targets, values, calldatas, ethers.id(description));
-    await advance((await governor.votingDelay()) + 1n);
-    for (const [i, { w }] of delegates.slice(0, 8).entries()) {
-      const support = i === 5 ? 0 : i === 6 ? 2 : 1; // against, abstain, for
-      if (i % 2 === 0) await send(governor.connect(w).castVote(proposalId, support));
-      else
-        await send(
-          governor
-            .connect(w)
-            .castVoteWithReason(
-              proposalId,
-              support,
-              ["Good for local shops", "Too fast", "Need more data"][support === 1 ? 0 : support === 0 ? 1 : 2]!,
-            ),
-        );
+    const latest = async () => BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+    const until = async (times: bigint[]) => {
+      const now = await latest();
+      const target = times.reduce((a, b) => (a > b ? a : b), now);
+      if (target >= now) await advance(target - now + 1n);
+    };
+    await until(await Promise.all(live.map((p) => p.governor.proposalSnapshot(p.id))));
+    for (const p of live) {
+      for (const [i, w] of p.voters.entries()) {
+        const support = i === 5 ? 0 : i === 6 ? 2 : 1; // against, abstain, for
+        if (i % 2 === 0) await send(p.governor.connect(w).castVote(p.id, support));
+        else await send(p.governor.connect(w).castVoteWithReason(p.id, support, REASONS[support]!));
+        count("governance");
+      }
+    }
+    await until(await Promise.all(live.map((p) => p.governor.proposalDeadline(p.id))));
+    for (const p of live) {
+      const state = await p.governor.state(p.id);
+      if (state !== 4n)
+        throw new Error(`proposal ${p.id} of ${p.community.id} ended in state ${state}, not Succeeded (4)`);
+      await send(p.governor.queue(...p.args));
       count("governance");
     }
-    const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
-    await advance((await governor.proposalDeadline(proposalId)) - now + 1n);
-    const state = await governor.state(proposalId);
-    if (state !== 4n) throw new Error(`proposal ${proposalId} ended in state ${state}, not Succeeded (4)`);
-    await send(governor.queue(targets, values, calldatas, ethers.id(description)));
-    await advance((await timelock.getMinDelay()) + 1n);
-    await send(governor.execute(targets, values, calldatas, ethers.id(description)));
-    count("governance");
-    count("governance");
-    if ((await registry.dailyLimit(0)) !== proposed) throw new Error("the executed proposal did not change the limit");
-    console.log(
-      `community ${community.id}: proposal ${proposalId} executed, tier-0 daily limit ${ethers.formatEther(current)} -> ${ethers.formatEther(proposed)} ${community.tokenSymbol}`,
-    );
+    await until(await Promise.all(live.map((p) => p.governor.proposalEta(p.id))));
+    for (const p of live) {
+      await send(p.governor.execute(...p.args));
+      count("governance");
+      console.log(`community ${p.community.id}: proposal executed: ${p.description.replace(/ \(simulation.*$/, "")}`);
+    }
+  }
+
+  async function bridgeActivity() {
+    const oracle = (await ethers.getContractAt("FxOracle", bridge.oracle.address)) as unknown as FxOracle;
+    const router = (await ethers.getContractAt("BridgeRouter", bridge.router.address)) as unknown as BridgeRouter;
+    const reporters = await Promise.all(bridge.reporters.map((a) => ethers.getSigner(a)));
+    const byToken = new Map(communities.map((c) => [c.token.toLowerCase(), c]));
+    const tokenOf = async (c: DeployedCommunity) =>
+      (await ethers.getContractAt("CommunityToken", c.token)) as unknown as CommunityToken;
+    const rates: Record<string, bigint> = {};
+    for (const c of communities) {
+      if (c.currency !== "USD" && !rates[c.currency]) rates[c.currency] = (await oracle.rateState(c.currency)).rate;
+    }
+    await reportRates(oracle, reporters, rates);
+    count("rateReport");
+    const usd = (c: DeployedCommunity, dollars: number) =>
+      c.currency === "USD" ? KC(dollars) : (KC(dollars) * 10n ** 18n) / rates[c.currency]!;
+
+    // the liquidity provider: a verified business (tier 2) in every community, funded against deposits
+    for (const c of communities) {
+      await send((await registryOf(c)).connect(verifier).setTier(liquidityProvider.address, 2));
+      await send(
+        (await tokenOf(c))
+          .connect(minter)
+          .mint(liquidityProvider.address, usd(c, 400_000), ethers.id(`deposit:${c.id}:${runTag}:liquidity`)),
+      );
+      count("setup");
+    }
+    const deadline = async () => (await ethers.provider.getBlock("latest"))!.timestamp + 3600;
+    for (const p of bridge.pools) {
+      const pool = (await ethers.getContractAt("BridgePool", p.address)) as unknown as BridgePool;
+      const [a, b] = [byToken.get(p.tokenA.toLowerCase())!, byToken.get(p.tokenB.toLowerCase())!];
+      for (const c of [a, b])
+        await send((await tokenOf(c)).connect(liquidityProvider).approve(p.address, ethers.MaxUint256));
+      await send(
+        pool
+          .connect(liquidityProvider)
+          .addLiquidity(usd(a, 150_000), usd(b, 150_000), 0, liquidityProvider.address, await deadline()),
+      );
+      count("liquidity");
+    }
+
+    for (let n = 0; n < swapCount; n++) {
+      if (n > 0 && n % 15 === 0) {
+        // the pegs drift a little (within the breaker's band), and every reporter reports
+        for (const currency of Object.keys(rates))
+          rates[currency] = (rates[currency]! * BigInt(1000 + r.int(-4, 4))) / 1000n;
+        await reportRates(oracle, reporters, rates);
+        count("rateReport");
+      }
+      const routed = n % 10 === 9;
+      const p = r.pick(bridge.pools);
+      let [from, to] = r.next() < 0.5 ? [p.tokenA, p.tokenB] : [p.tokenB, p.tokenA];
+      let path = [from, to];
+      if (routed) {
+        // Katy -> Houston -> Toronto: no direct pool, the router takes two hops
+        const ids = ["katy", "houston", "toronto"].map((id) => communities.find((c) => c.id === id));
+        if (ids.every(Boolean)) path = ids.map((c) => c!.token);
+        [from, to] = [path[0]!, path.at(-1)!];
+      }
+      const source = byToken.get(from.toLowerCase())!;
+      const token = await tokenOf(source);
+      // a business's large payment now and then (at or above the travel-rule threshold), else a person's
+      const large = n % 8 === 4;
+      const payer = large ? liquidityProvider : r.pick(wallets);
+      const amount = usd(source, large ? r.int(1_500, 5_000) : r.int(5, 300));
+      const recipient = r.pick(wallets).address;
+      const spender = routed ? bridge.router.address : p.address;
+      const [allowed] = await token.canTransfer(payer.address, spender, amount);
+      if (!allowed) continue; // frozen, over its limit or short of funds today: a wallet would not offer the swap
+      await send(token.connect(payer).approve(spender, amount));
+      if (routed) {
+        await send(router.connect(payer).swapExactIn(path, amount, 0, recipient, await deadline()));
+        count("routedSwap");
+      } else {
+        const pool = (await ethers.getContractAt("BridgePool", p.address)) as unknown as BridgePool;
+        await send(pool.connect(payer).swap(from, amount, 0, recipient, await deadline()));
+        count("swap");
+      }
+    }
   }
 
   const summary = {

@@ -2,6 +2,7 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { deployClone } from "../../scripts/lib/community";
+import { Verdict } from "../../scripts/lib/verdicts";
 import type { ComplianceRegistry } from "../../typechain-types";
 import { deployCommunityFixture, deployFundedCommunityFixture, KC, ref } from "../shared/fixtures";
 
@@ -14,20 +15,6 @@ const REASON = ethers.encodeBytes32String("AML-REVIEW");
 
 /** A limit for test titles: "1000.0 KC" or "UNLIMITED". */
 const label = (limit: bigint) => (limit === UNLIMITED ? "UNLIMITED" : `${ethers.formatEther(limit)} KC`);
-
-/** IComplianceRegistry.Verdict, in declaration order. */
-enum Verdict {
-  Allowed,
-  TokenPaused,
-  InsufficientBalance,
-  SenderFrozen,
-  RecipientFrozen,
-  SenderSanctioned,
-  RecipientSanctioned,
-  DailyLimitExceeded,
-  OperatorFrozen,
-  OperatorSanctioned,
-}
 
 async function cloneRegistry(deployer: Parameters<typeof deployClone>[0], implementation: string) {
   const address = await deployClone(deployer, implementation);

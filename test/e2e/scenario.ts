@@ -7,6 +7,7 @@
  */
 import { ethers, type ContractTransactionResponse, type JsonRpcSigner } from "ethers";
 import type { Deployment } from "../../scripts/lib/deployment";
+import { domainOf, signTransferAuthorization, signTyped, transferAuthorization } from "../../scripts/lib/signing";
 import { CommunityToken__factory, ComplianceRegistry__factory, SanctionsList__factory } from "../../typechain-types";
 
 export const KC = (n: number) => ethers.parseEther(String(n));
@@ -44,69 +45,22 @@ export async function runEveryEventScenario(rpcUrl: string, deployment: Deployme
   await mined(token.connect(relayer!).delegate(relayer!.address));
 
   // ERC-3009: one authorization canceled by its signer's signature, one used by a relayer
-  const domain = await token.eip712Domain();
-  const typedDomain = {
-    name: domain.name,
-    version: domain.version,
-    chainId: domain.chainId,
-    verifyingContract: domain.verifyingContract,
-  };
+  const domain = await domainOf(token);
   const canceledNonce = ethers.id("e2e:nonce:canceled");
-  const cancel = ethers.Signature.from(
-    await holder!.signTypedData(
-      typedDomain,
-      {
-        CancelAuthorization: [
-          { name: "authorizer", type: "address" },
-          { name: "nonce", type: "bytes32" },
-        ],
-      },
-      { authorizer: holder!.address, nonce: canceledNonce },
-    ),
-  );
+  const cancel = await signTyped(holder!, domain, "CancelAuthorization", {
+    authorizer: holder!.address,
+    nonce: canceledNonce,
+  });
   await mined(
     token.connect(relayer!).cancelAuthorization(holder!.address, canceledNonce, cancel.v, cancel.r, cancel.s),
   );
   const now = (await provider.getBlock("latest"))!.timestamp;
-  const transfer = {
-    from: holder!.address,
-    to: relayer!.address,
-    value: KC(3),
-    validAfter: now - 60,
-    validBefore: now + 3600,
-    nonce: ethers.id("e2e:nonce:used"),
-  };
-  const used = ethers.Signature.from(
-    await holder!.signTypedData(
-      typedDomain,
-      {
-        TransferWithAuthorization: [
-          { name: "from", type: "address" },
-          { name: "to", type: "address" },
-          { name: "value", type: "uint256" },
-          { name: "validAfter", type: "uint256" },
-          { name: "validBefore", type: "uint256" },
-          { name: "nonce", type: "bytes32" },
-        ],
-      },
-      transfer,
-    ),
+  const transfer = transferAuthorization(
+    { from: holder!.address, to: relayer!.address, value: KC(3), nonce: ethers.id("e2e:nonce:used") },
+    now,
   );
-  await mined(
-    token
-      .connect(relayer!)
-      .transferWithAuthorization(
-        transfer.from,
-        transfer.to,
-        transfer.value,
-        transfer.validAfter,
-        transfer.validBefore,
-        transfer.nonce,
-        used.v,
-        used.r,
-        used.s,
-      ),
-  );
+  const { args } = await signTransferAuthorization(holder!, domain, transfer);
+  await mined(token.connect(relayer!).transferWithAuthorization(...args));
 
   await mined(token.connect(emptied!).redeem(KC(5), ethers.id("e2e:payout:emptied"))); // balance back to zero
   await mined(registry.connect(officer!).freeze(emptied!.address, ethers.encodeBytes32String("E2E_REVIEW")));

@@ -7,34 +7,9 @@
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expect } from "chai";
 import { ethers } from "hardhat";
+import { signTransferAuthorization, signTyped } from "../../scripts/lib/signing";
 import type { PlainVotesToken } from "../../typechain-types";
 import { deployFundedCommunityFixture, KC } from "../shared/fixtures";
-
-const AUTH_TYPES = {
-  TransferWithAuthorization: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" },
-    { name: "validBefore", type: "uint256" },
-    { name: "nonce", type: "bytes32" },
-  ],
-};
-const PERMIT_TYPES = {
-  Permit: [
-    { name: "owner", type: "address" },
-    { name: "spender", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-};
-
-type Domainful = { eip712Domain(): Promise<[string, string, string, bigint, string, string, bigint[]]> };
-async function domainOf(token: Domainful) {
-  const [, name, version, chainId, verifyingContract] = await token.eip712Domain();
-  return { name, version, chainId, verifyingContract };
-}
 
 async function gasComparisonFixture() {
   const f = await deployFundedCommunityFixture();
@@ -98,22 +73,8 @@ describe("Gas: CommunityToken next to a plain OpenZeppelin ERC20Votes token", ()
           validBefore: now + 3600,
           nonce: ethers.id("gas"),
         };
-        const sig = ethers.Signature.from(await alice.signTypedData(await domainOf(token), AUTH_TYPES, message));
-        const kc = await gasOf(
-          token
-            .connect(relayer)
-            .transferWithAuthorization(
-              message.from,
-              message.to,
-              message.value,
-              message.validAfter,
-              message.validBefore,
-              message.nonce,
-              sig.v,
-              sig.r,
-              sig.s,
-            ),
-        );
+        const { args } = await signTransferAuthorization(alice, token, message);
+        const kc = await gasOf(token.connect(relayer).transferWithAuthorization(...args));
         const base = await gasOf(plain.connect(alice).transfer(bob.address, KC(5)));
         expect(await token.authorizationState(alice.address, message.nonce)).to.equal(true);
         expect(await token.balanceOf(bob.address)).to.equal(await plain.balanceOf(bob.address));
@@ -132,7 +93,7 @@ describe("Gas: CommunityToken next to a plain OpenZeppelin ERC20Votes token", ()
               nonce: await t.nonces(alice.address),
               deadline,
             };
-            const sig = ethers.Signature.from(await alice.signTypedData(await domainOf(t), PERMIT_TYPES, message));
+            const sig = await signTyped(alice, t, "Permit", message);
             return gasOf(
               t.connect(relayer).permit(alice.address, relayer.address, KC(50), deadline, sig.v, sig.r, sig.s),
             );

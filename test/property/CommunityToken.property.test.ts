@@ -4,17 +4,11 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import type { ContractTransactionResponse, TypedDataDomain } from "ethers";
 import fc, { type Arbitrary, type AsyncCommand } from "fast-check";
+import { signTransferAuthorization, signTyped, typedDataDomain } from "../../scripts/lib/signing";
+import { Verdict } from "../../scripts/lib/verdicts";
 import type { CommunityToken, ComplianceRegistry, SanctionsList } from "../../typechain-types";
 import { deployCommunityFixture, KC, ref } from "../shared/fixtures";
-import {
-  type AmountSpec,
-  CommunityModel,
-  describeAmount,
-  type ExpectedError,
-  formatKC,
-  Verdict,
-  WINDOW,
-} from "./model";
+import { type AmountSpec, CommunityModel, describeAmount, type ExpectedError, formatKC, WINDOW } from "./model";
 
 /**
  * Model-based property tests (house style 13): fast-check drives random sequences of commands against a fresh
@@ -37,25 +31,6 @@ const USERS = ["alice", "bob", "carol", "dave"] as const;
 const RELAYER = USERS.length;
 const HOUR = 3_600;
 const REASON = ethers.encodeBytes32String("property-test");
-
-const DELEGATION_TYPES = {
-  Delegation: [
-    { name: "delegatee", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "expiry", type: "uint256" },
-  ],
-};
-
-const TRANSFER_WITH_AUTHORIZATION_TYPES = {
-  TransferWithAuthorization: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "validAfter", type: "uint256" },
-    { name: "validBefore", type: "uint256" },
-    { name: "nonce", type: "bytes32" },
-  ],
-};
 
 /** The system under test, as one run sees it. */
 interface Real {
@@ -311,9 +286,7 @@ function signedTransfer(
     const nonce = ethers.id(`authorization-${++m.authorizations}`);
     const signer = user(r, variant === "wrongSigner" ? (from + 1) % USERS.length : from);
     const message = { from: m.addressOf(from), to: m.addressOf(to), value, validAfter, validBefore, nonce };
-    const signature = ethers.Signature.from(
-      await signer.signTypedData(r.domain, TRANSFER_WITH_AUTHORIZATION_TYPES, message),
-    );
+    const signature = await signTransferAuthorization(signer, r.domain, message);
     const error: ExpectedError | undefined =
       variant === "wrongSigner"
         ? { contract: "token", name: "ERC3009InvalidSignature", args: [] }
@@ -321,19 +294,7 @@ function signedTransfer(
           ? { contract: "token", name: "ERC3009InvalidAuthorizationTime", args: [validAfter, validBefore] }
           : m.expectedError(from, to, value, at, operator);
     await time.setNextBlockTimestamp(at);
-    const tx = r.token
-      .connect(user(r, operator))
-      .transferWithAuthorization(
-        message.from,
-        message.to,
-        value,
-        validAfter,
-        validBefore,
-        nonce,
-        signature.v,
-        signature.r,
-        signature.s,
-      );
+    const tx = r.token.connect(user(r, operator)).transferWithAuthorization(...signature.args);
     await expectOutcome(r, tx, error);
     m.now = at;
     // a reverted authorization leaves its nonce unused
@@ -513,11 +474,7 @@ function delegateBySig(invariants: Invariants, who: number, delegatee: number | 
     const nonce = await r.token.nonces(account.address);
     const expiry = m.now + 1 + HOUR;
     const message = { delegatee: m.addressOf(delegatee), nonce, expiry };
-    const {
-      v,
-      r: sigR,
-      s,
-    } = ethers.Signature.from(await user(r, who).signTypedData(r.domain, DELEGATION_TYPES, message));
+    const { v, r: sigR, s } = await signTyped(user(r, who), r.domain, "Delegation", message);
     const at = await nextBlock(m);
     const error = m.expectedDelegationError(who);
     const tx = r.token.connect(r.relayer).delegateBySig(message.delegatee, nonce, expiry, v, sigR, s);
@@ -648,7 +605,8 @@ async function deployUnlimitedCommunityFixture() {
 async function setUp(fixture: typeof deployCommunityFixture): Promise<{ model: CommunityModel; real: Real }> {
   const f = await loadFixture(fixture);
   const users = [f.alice, f.bob, f.carol, f.dave];
-  const [fields, name, version, chainId, verifyingContract] = await f.token.eip712Domain();
+  const reported = await f.token.eip712Domain();
+  const { fields } = reported;
   expect(fields, "EIP-712 domain fields: name, version, chainId, verifyingContract").to.equal("0x0f");
   // the model's accounts: the users, then the relayer (index RELAYER)
   const parties = [...users, f.relayer];
@@ -677,7 +635,7 @@ async function setUp(fixture: typeof deployCommunityFixture): Promise<{ model: C
       officer: f.officer,
       relayer: f.relayer,
       users,
-      domain: { name, version, chainId, verifyingContract },
+      domain: typedDataDomain(reported),
     },
   };
 }

@@ -8,6 +8,7 @@
  * a redemption, the spender for `transferFrom`, whoever submits a signed transfer (a relayer, or the payee), and
  * the minter (`null` here: the model does not screen it) for a mint.
  */
+import { Verdict } from "../../scripts/lib/verdicts";
 
 /** A daily-limit window lasts 24 hours from the first send after the previous window closed. */
 export const WINDOW = 86_400;
@@ -16,20 +17,6 @@ export const UNLIMITED = 2n ** 128n - 1n;
 const E18 = 10n ** 18n;
 /** The registry's default limits: 1,000 KC (tier 0), 25,000 KC (tier 1), unlimited (tier 2). */
 export const DEFAULT_DAILY_LIMITS: readonly bigint[] = [1_000n * E18, 25_000n * E18, UNLIMITED];
-
-/** Mirrors {IComplianceRegistry-Verdict}; the numbering must match the Solidity enum. */
-export enum Verdict {
-  Allowed,
-  TokenPaused,
-  InsufficientBalance,
-  SenderFrozen,
-  RecipientFrozen,
-  SenderSanctioned,
-  RecipientSanctioned,
-  DailyLimitExceeded,
-  OperatorFrozen,
-  OperatorSanctioned,
-}
 
 /** A revert the model predicts: which contract's ABI declares the error, its name and its arguments. */
 export interface ExpectedError {

@@ -1,9 +1,17 @@
 import { loadFixture, mine, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { expect } from "chai";
-import type { TypedDataDomain, TypedDataField } from "ethers";
 import { ethers } from "hardhat";
 import { deployClone } from "../../scripts/lib/community";
+import {
+  domainOf,
+  EIP712_TYPES,
+  randomNonce,
+  type SignedTransferKind,
+  signTransferAuthorization,
+  signTyped,
+} from "../../scripts/lib/signing";
+import { Verdict } from "../../scripts/lib/verdicts";
 import type { CommunityToken, ComplianceRegistry } from "../../typechain-types";
 import { deployCommunityFixture, deployFundedCommunityFixture, KC, ref } from "../shared/fixtures";
 
@@ -13,87 +21,7 @@ const PAUSER_ROLE = ethers.id("PAUSER_ROLE");
 const REASON = ethers.encodeBytes32String("AML-REVIEW");
 const HOUR = 60 * 60;
 
-/** IComplianceRegistry.Verdict, in declaration order. */
-enum Verdict {
-  Allowed,
-  TokenPaused,
-  InsufficientBalance,
-  SenderFrozen,
-  RecipientFrozen,
-  SenderSanctioned,
-  RecipientSanctioned,
-  DailyLimitExceeded,
-  OperatorFrozen,
-  OperatorSanctioned,
-}
-
 // ------------------------------------------------------------------ EIP-712 helpers
-
-const AUTHORIZATION_FIELDS: TypedDataField[] = [
-  { name: "from", type: "address" },
-  { name: "to", type: "address" },
-  { name: "value", type: "uint256" },
-  { name: "validAfter", type: "uint256" },
-  { name: "validBefore", type: "uint256" },
-  { name: "nonce", type: "bytes32" },
-];
-
-const TYPES = {
-  Permit: {
-    Permit: [
-      { name: "owner", type: "address" },
-      { name: "spender", type: "address" },
-      { name: "value", type: "uint256" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  },
-  TransferWithAuthorization: { TransferWithAuthorization: AUTHORIZATION_FIELDS },
-  ReceiveWithAuthorization: { ReceiveWithAuthorization: AUTHORIZATION_FIELDS },
-  CancelAuthorization: {
-    CancelAuthorization: [
-      { name: "authorizer", type: "address" },
-      { name: "nonce", type: "bytes32" },
-    ],
-  },
-  Delegation: {
-    Delegation: [
-      { name: "delegatee", type: "address" },
-      { name: "nonce", type: "uint256" },
-      { name: "expiry", type: "uint256" },
-    ],
-  },
-} satisfies Record<string, Record<string, TypedDataField[]>>;
-
-type SignedTransferKind = "TransferWithAuthorization" | "ReceiveWithAuthorization";
-
-/** The token's EIP-712 domain as it reports it (EIP-5267), honouring the `fields` bitmap. */
-async function domainOf(token: CommunityToken): Promise<TypedDataDomain> {
-  const { fields, name, version, chainId, verifyingContract, salt, extensions } = await token.eip712Domain();
-  if (extensions.length > 0) throw new Error("EIP-712 domain extensions are not supported");
-  const bits = Number(fields);
-  const domain: TypedDataDomain = {};
-  if (bits & 0x01) domain.name = name;
-  if (bits & 0x02) domain.version = version;
-  if (bits & 0x04) domain.chainId = chainId;
-  if (bits & 0x08) domain.verifyingContract = verifyingContract;
-  if (bits & 0x10) domain.salt = salt;
-  return domain;
-}
-
-/** Signs `value` as the `primaryType` struct in the token's domain and splits the signature. */
-async function sign(
-  token: CommunityToken,
-  signer: HardhatEthersSigner,
-  primaryType: keyof typeof TYPES,
-  value: Record<string, unknown>,
-) {
-  const signature = await signer.signTypedData(await domainOf(token), TYPES[primaryType], value);
-  const { v, r, s } = ethers.Signature.from(signature);
-  return { v, r, s, signature };
-}
-
-const randomNonce = () => ethers.hexlify(ethers.randomBytes(32));
 
 interface Authorization {
   from: string;
@@ -129,8 +57,7 @@ async function signAuthorization(
   kind: SignedTransferKind,
   auth: Authorization,
 ) {
-  const { v, r, s } = await sign(token, signer, kind, { ...auth });
-  return [auth.from, auth.to, auth.value, auth.validAfter, auth.validBefore, auth.nonce, v, r, s] as const;
+  return (await signTransferAuthorization(signer, token, auth, kind)).args;
 }
 
 type SignedTransferArgs = Awaited<ReturnType<typeof signAuthorization>>;
@@ -270,7 +197,7 @@ function shouldBehaveLikeSignedTransfer(kind: SignedTransferKind, submitter: (f:
       const f = await loadFixture(deployFundedCommunityFixture);
       const auth = await authorization(f.alice, f.bob, KC(1));
       const args = await signAuthorization(f.token, f.alice, kind, auth);
-      const cancel = await sign(f.token, f.alice, "CancelAuthorization", {
+      const cancel = await signTyped(f.alice, f.token, "CancelAuthorization", {
         authorizer: f.alice.address,
         nonce: auth.nonce,
       });
@@ -1180,7 +1107,7 @@ describe("CommunityToken", () => {
   describe("permit", () => {
     async function signPermit(f: Funded, signer: HardhatEthersSigner, value: bigint, deadline: bigint, nonce = 0n) {
       const permit = { owner: f.alice.address, spender: f.relayer.address, value, nonce, deadline };
-      return { permit, ...(await sign(f.token, signer, "Permit", permit)) };
+      return { permit, ...(await signTyped(signer, f.token, "Permit", permit)) };
     }
 
     describe("when the owner signed it", () => {
@@ -1239,7 +1166,7 @@ describe("CommunityToken", () => {
         // What the token recovers: the same signature over the permit with the owner's current nonce.
         const recovered = ethers.verifyTypedData(
           await domainOf(f.token),
-          TYPES.Permit,
+          EIP712_TYPES.Permit,
           { ...permit, nonce: 1n },
           signature,
         );
@@ -1358,7 +1285,7 @@ describe("CommunityToken", () => {
 
   describe("cancelAuthorization", () => {
     async function signCancel(f: Funded, signer: HardhatEthersSigner, nonce: string) {
-      return sign(f.token, signer, "CancelAuthorization", { authorizer: f.alice.address, nonce });
+      return signTyped(signer, f.token, "CancelAuthorization", { authorizer: f.alice.address, nonce });
     }
 
     describe("when the authorizer signed it", () => {
@@ -1520,7 +1447,7 @@ describe("CommunityToken", () => {
 
   describe("delegateBySig", () => {
     async function signDelegation(f: Funded, delegatee: string, nonce: bigint, expiry: bigint) {
-      return sign(f.token, f.alice, "Delegation", { delegatee, nonce, expiry });
+      return signTyped(f.alice, f.token, "Delegation", { delegatee, nonce, expiry });
     }
 
     describe("when the signature is valid", () => {
@@ -1599,7 +1526,7 @@ describe("CommunityToken", () => {
         const f = await loadFixture(deployFundedCommunityFixture);
         const deadline = BigInt(await time.latest()) + BigInt(HOUR);
         const permit = { owner: f.alice.address, spender: f.relayer.address, value: 1n, nonce: 0n, deadline };
-        const p = await sign(f.token, f.alice, "Permit", permit);
+        const p = await signTyped(f.alice, f.token, "Permit", permit);
         await f.token.permit(f.alice.address, f.relayer.address, 1n, deadline, p.v, p.r, p.s);
         const { v, r, s } = await signDelegation(f, f.bob.address, 0n, deadline);
         await expect(f.token.delegateBySig(f.bob.address, 0, deadline, v, r, s))
