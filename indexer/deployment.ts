@@ -1,7 +1,8 @@
 /**
  * The deployment the indexer follows, read once from the file `scripts/deploy.ts` writes: the chain, the
- * CommunityRegistry (every community is discovered from its logs) and the sanctions list, with their start blocks.
- * The file's list of communities is not used: communities launched later are found without touching the file.
+ * CommunityRegistry (every community is discovered from its logs), the sanctions list, and the bridge's FxOracle and
+ * BridgeRouter (every pool is discovered from the router's logs), with their start blocks. The file's lists of
+ * communities and pools are not used: those launched or registered later are found without touching the file.
  * Env: DEPLOYMENT_FILE (default ../deployments/localhost.json, relative to this directory).
  */
 import { createHash } from "node:crypto";
@@ -23,8 +24,14 @@ function readDeployment(file: string): Deployment {
     throw new Error(`no deployment at ${file}: run scripts/deploy.ts first, or set DEPLOYMENT_FILE`);
   }
   const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<Deployment>;
-  for (const field of ["communityRegistry", "sanctionsList"] as const) {
-    if (typeof parsed[field]?.address !== "string" || typeof parsed[field]?.startBlock !== "number") {
+  const contracts = {
+    communityRegistry: parsed.communityRegistry,
+    sanctionsList: parsed.sanctionsList,
+    "bridge.oracle": parsed.bridge?.oracle,
+    "bridge.router": parsed.bridge?.router,
+  };
+  for (const [field, contract] of Object.entries(contracts)) {
+    if (typeof contract?.address !== "string" || typeof contract.startBlock !== "number") {
       throw new Error(`${file}: "${field}" needs an address and a startBlock (an older deployment? redeploy)`);
     }
   }
@@ -46,6 +53,8 @@ export const deploymentFingerprint = createHash("sha256")
       deployment.sanctionsList.address.toLowerCase(),
       deployment.communityRegistry.address.toLowerCase(),
       deployment.communityRegistry.startBlock,
+      deployment.bridge.oracle.address.toLowerCase(),
+      deployment.bridge.router.address.toLowerCase(),
     ]),
   )
   .digest("hex")

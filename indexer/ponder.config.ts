@@ -1,6 +1,7 @@
 /**
- * What the indexer follows. From the deployment file (see ./deployment.ts): the chain, the CommunityRegistry and the
- * sanctions list, with their start blocks. Everything else is discovered on chain with Ponder's factory pattern:
+ * What the indexer follows. From the deployment file (see ./deployment.ts): the chain, the CommunityRegistry, the
+ * sanctions list and the bridge's FxOracle and BridgeRouter, with their start blocks. Everything else is discovered
+ * on chain with Ponder's factory pattern:
  * - every community's token, compliance registry, governor and timelock from the registry's CommunityRegistered
  *   logs (one parameter each; `complianceRegistry` and `timelock` are not indexed topics but data, which Ponder
  *   reads at a fixed offset of the log data). The registry emits the log before the factory initialises the clones,
@@ -9,6 +10,10 @@
  * - the CommunityFactory (its CommunityLaunched logs name the launcher) from the registry's RoleGranted logs: a
  *   factory holds the registry's REGISTRAR_ROLE. Ponder 1.0 cannot filter factory logs by an argument, so every
  *   grantee is followed, but only CommunityLaunched has a handler, which only a factory emits.
+ * - every BridgePool from the router's PoolSet logs (parameter `pool`, an indexed topic): a pool registered later is
+ *   followed from the block of its registration on, without a restart. Its earlier logs (the constructor's curve,
+ *   flow limits set before registration) are not delivered, so the pool's state is read from the chain when it is
+ *   first seen (see src/bridgePool.ts).
  * Env: DEPLOYMENT_FILE, PONDER_RPC_URL (http://127.0.0.1:8545), PONDER_POLLING_MS (500), PONDER_MAX_RPS,
  *      DATABASE_URL (PostgreSQL; otherwise PGlite in PGLITE_DIR/<deployment fingerprint>, PGLITE_DIR relative to
  *      this directory, default .ponder/pglite).
@@ -19,12 +24,15 @@ import { createConfig, factory } from "ponder";
 import { getAbiItem, getAddress, http } from "viem";
 import { deployment, deploymentFingerprint } from "./deployment";
 import {
+  BridgePoolAbi,
+  BridgeRouterAbi,
   CommunityFactoryAbi,
   CommunityGovernorAbi,
   CommunityRegistryAbi,
   CommunityTimelockAbi,
   CommunityTokenAbi,
   ComplianceRegistryAbi,
+  FxOracleAbi,
   SanctionsListAbi,
 } from "./generated/abis";
 
@@ -40,6 +48,8 @@ const communityRegistered = getAbiItem({ abi: CommunityRegistryAbi, name: "Commu
 /** The contracts of every registered community: one address per CommunityRegistered log, read from `parameter`. */
 const registeredContracts = (parameter: "token" | "complianceRegistry" | "governor" | "timelock") =>
   factory({ address: communityRegistry, event: communityRegistered, parameter });
+
+const bridgeRouter = getAddress(deployment.bridge.router.address);
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -118,6 +128,28 @@ const config = createConfig({
       abi: SanctionsListAbi,
       address: getAddress(deployment.sanctionsList.address),
       startBlock: deployment.sanctionsList.startBlock,
+    },
+    FxOracle: {
+      network: "kc",
+      abi: FxOracleAbi,
+      address: getAddress(deployment.bridge.oracle.address),
+      startBlock: deployment.bridge.oracle.startBlock,
+    },
+    BridgeRouter: {
+      network: "kc",
+      abi: BridgeRouterAbi,
+      address: bridgeRouter,
+      startBlock: deployment.bridge.router.startBlock,
+    },
+    BridgePool: {
+      network: "kc",
+      abi: BridgePoolAbi,
+      address: factory({
+        address: bridgeRouter,
+        event: getAbiItem({ abi: BridgeRouterAbi, name: "PoolSet" }),
+        parameter: "pool",
+      }),
+      startBlock: deployment.bridge.router.startBlock,
     },
   },
 });

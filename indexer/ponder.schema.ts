@@ -582,3 +582,480 @@ export const complianceEventRelations = relations(complianceEvent, ({ one }) => 
 export const governanceEventRelations = relations(governanceEvent, ({ one }) => ({
   community: one(communityProfile, { fields: [governanceEvent.token], references: [communityProfile.token] }),
 }));
+
+// ================================================================ the bridge
+//
+// The FxOracle's rates, the BridgeRouter's pools and routed swaps, and each BridgePool's reserves, settlements and
+// liquidity. Values "in the reference currency" (`value`, `volume`, `feesValue`, `tvl`) are 18-decimal amounts of
+// the oracle's reference currency (USD), at the oracle's rates; token amounts are in the token's units. Countries
+// are ISO 3166-1 alpha-2 codes ("ZZ" for a token no registered community owns); a corridor is "US-MX". Days are
+// UTC: `day` is the day's first second, `date` its ISO date. Pure formulas: src/lib/bridge.ts.
+
+// ---------------------------------------------------------------- enums
+
+export const liquidityChange = onchainEnum("liquidity_change", ["added", "removed"]);
+export const poolEventKind = onchainEnum("pool_event_kind", [
+  "registered",
+  "curve_changed",
+  "flow_limits_changed",
+  "paused",
+  "unpaused",
+]);
+export const fxRateEventKind = onchainEnum("fx_rate_event_kind", ["rate_updated", "breaker_tripped", "breaker_reset"]);
+export const fxOracleEventKind = onchainEnum("fx_oracle_event_kind", [
+  "reporter_added",
+  "reporter_removed",
+  "parameters_changed",
+]);
+
+// ---------------------------------------------------------------- running state
+
+/**
+ * A BridgePool, discovered from the router's PoolSet log. Its settings and reserves are read from the chain when it
+ * is first seen (the logs before its registration are not followed), then kept by its logs; the counters and sums
+ * count the swaps since its registration.
+ */
+export const pool = onchainTable(
+  "pool",
+  (t) => ({
+    address: t.hex().primaryKey(),
+    /** The router that registered it (PoolSet); whether it is still the router's pool for its pair. */
+    router: t.hex(),
+    listed: t.boolean().notNull().default(false),
+    registeredAt: t.bigint(),
+    registeredBlock: t.bigint(),
+    /** The LP share token's symbol ("KCB-KATY-HOU") and the oracle that prices the pool. */
+    symbol: t.text().notNull(),
+    oracle: t.hex().notNull(),
+    tokenA: t.hex().notNull(),
+    tokenB: t.hex().notNull(),
+    /** The communities (slugs) and countries of tokenA and tokenB; null for a token no registered community owns. */
+    communityA: t.text(),
+    communityB: t.text(),
+    countryA: t.text(),
+    countryB: t.text(),
+    /** ISO 4217 codes, as the pool read them from its tokens. */
+    currencyA: t.text().notNull(),
+    currencyB: t.text().notNull(),
+    /** The pool's own reserves (ReservesUpdated) and its LP share supply (mints and burns of its Transfer). */
+    reserveA: t.bigint().notNull(),
+    reserveB: t.bigint().notNull(),
+    lpSupply: t.bigint().notNull(),
+    feeBps: t.integer().notNull(),
+    amplification: t.integer().notNull(),
+    /** Net-outflow limits per token over the short (5 min) and long (1 day) windows; 0 means none. */
+    shortLimitA: t.bigint().notNull(),
+    longLimitA: t.bigint().notNull(),
+    shortLimitB: t.bigint().notNull(),
+    longLimitB: t.bigint().notNull(),
+    paused: t.boolean().notNull(),
+    swapCount: t.integer().notNull().default(0),
+    travelRuleCount: t.integer().notNull().default(0),
+    /** The swaps' input value (Settled `value`), in the reference currency. */
+    volume: t.bigint().notNull().default(0n),
+    /** Fees kept by the pool, in tokenA units (swaps B -> A) and tokenB units (A -> B), and their reference value. */
+    feesA: t.bigint().notNull().default(0n),
+    feesB: t.bigint().notNull().default(0n),
+    feesValue: t.bigint().notNull().default(0n),
+    /** The rates of currencyA and currencyB that `tvl` uses: the oracle's latest accepted; null before the first. */
+    rateA: t.bigint(),
+    rateB: t.bigint(),
+    /** Value locked in the reference currency: reserveA * rateA + reserveB * rateB; null while a rate is unknown. */
+    tvl: t.bigint(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    tokenAIndex: index().on(table.tokenA),
+    tokenBIndex: index().on(table.tokenB),
+    communityAIndex: index().on(table.communityA),
+    communityBIndex: index().on(table.communityB),
+  }),
+);
+
+/** The router's pool for each pair of tokens (in address order, as the router keys them). */
+export const poolRoute = onchainTable(
+  "pool_route",
+  (t) => ({
+    router: t.hex().notNull(),
+    token0: t.hex().notNull(),
+    token1: t.hex().notNull(),
+    pool: t.hex().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.router, table.token0, table.token1] }) }),
+);
+
+/** LP shares of a pool per holder, from the pool's Transfer logs (the locked minimum sits with 0x…dEaD). */
+export const lpPosition = onchainTable(
+  "lp_position",
+  (t) => ({
+    pool: t.hex().notNull(),
+    provider: t.hex().notNull(),
+    shares: t.bigint().notNull(),
+    firstSeenAt: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.pool, table.provider] }),
+    providerIndex: index().on(table.provider),
+  }),
+);
+
+/** A pool's swaps per UTC day. */
+export const poolDay = onchainTable(
+  "pool_day",
+  (t) => ({
+    pool: t.hex().notNull(),
+    day: t.bigint().notNull(),
+    date: t.text().notNull(),
+    swapCount: t.integer().notNull(),
+    travelRuleCount: t.integer().notNull(),
+    volume: t.bigint().notNull(),
+    feesA: t.bigint().notNull(),
+    feesB: t.bigint().notNull(),
+    feesValue: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.pool, table.day] }),
+    dayIndex: index().on(table.day),
+  }),
+);
+
+/** Settlements from one country to another per UTC day (each hop of a routed swap counts on its own). */
+export const corridorDay = onchainTable(
+  "corridor_day",
+  (t) => ({
+    corridor: t.text().notNull(),
+    day: t.bigint().notNull(),
+    date: t.text().notNull(),
+    sourceCountry: t.text().notNull(),
+    destinationCountry: t.text().notNull(),
+    swapCount: t.integer().notNull(),
+    travelRuleCount: t.integer().notNull(),
+    volume: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.corridor, table.day] }),
+    dayIndex: index().on(table.day),
+    sourceIndex: index().on(table.sourceCountry, table.day),
+    destinationIndex: index().on(table.destinationCountry, table.day),
+  }),
+);
+
+/**
+ * The oracle's current rate of each currency, as `FxOracle.rateState(currency)` reports it: the last accepted median,
+ * when, whether the breaker is tripped (the rate then stays the last accepted one, which swaps may not use), and the
+ * moving average. The reference currency's row has rate 1e18 and no `updatedAt`. `pools` lists the pools holding
+ * the currency, whose `tvl` moves with the rate.
+ */
+export const fxRate = onchainTable("fx_rate", (t) => ({
+  currency: t.text().primaryKey(),
+  reference: t.boolean().notNull(),
+  rate: t.bigint(),
+  average: t.bigint(),
+  updatedAt: t.bigint(),
+  tripped: t.boolean().notNull(),
+  /** Fresh reports in the last accepted median. */
+  freshReports: t.integer().notNull(),
+  updateCount: t.integer().notNull(),
+  tripCount: t.integer().notNull(),
+  pools: t.hex().array().notNull(),
+}));
+
+/** An FxOracle's settings and reference currency. */
+export const fxOracle = onchainTable("fx_oracle", (t) => ({
+  address: t.hex().primaryKey(),
+  referenceCurrency: t.text().notNull(),
+  /** Seconds a report or rate stays fresh. */
+  maxAge: t.bigint(),
+  /** How far a median may move from the average before the breaker trips. */
+  maxDeviationBps: t.bigint(),
+  /** Fresh reports a median needs. */
+  minReports: t.bigint(),
+  reporterCount: t.integer().notNull(),
+  reportCount: t.integer().notNull(),
+}));
+
+/** An oracle's reporters: whether each reports now, and its reports. */
+export const fxReporter = onchainTable(
+  "fx_reporter",
+  (t) => ({
+    oracle: t.hex().notNull(),
+    address: t.hex().notNull(),
+    active: t.boolean().notNull(),
+    reportCount: t.integer().notNull(),
+    lastReportAt: t.bigint(),
+    addedAt: t.bigint(),
+    removedAt: t.bigint(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.oracle, table.address] }) }),
+);
+
+// ---------------------------------------------------------------- one row per log (id = event.id)
+
+/**
+ * One row per Settled log: a cross-border payment through a pool, or one hop of a routed swap (`viaRouter`: the
+ * sender is the pool's router; the swap is in `routedSwaps` under the same transaction). `feeValue` is the fee at
+ * the oracle's rate of the output currency; null if the indexer knows no rate of it.
+ */
+export const settlement = onchainTable(
+  "settlement",
+  (t) => ({
+    id: t.text().primaryKey(),
+    pool: t.hex().notNull(),
+    sender: t.hex().notNull(),
+    recipient: t.hex().notNull(),
+    tokenIn: t.hex().notNull(),
+    tokenOut: t.hex().notNull(),
+    sourceCommunity: t.text(),
+    destinationCommunity: t.text(),
+    sourceCountry: t.text().notNull(),
+    destinationCountry: t.text().notNull(),
+    corridor: t.text().notNull(),
+    amountIn: t.bigint().notNull(),
+    amountOut: t.bigint().notNull(),
+    /** In tokenOut units, kept by the pool. */
+    fee: t.bigint().notNull(),
+    feeValue: t.bigint(),
+    /** The oracle's cross rate: tokenOut units per tokenIn unit, 18 decimals. */
+    rate: t.bigint().notNull(),
+    /** amountIn in the reference currency. */
+    value: t.bigint().notNull(),
+    /** amountIn was at or above the source community's travel-rule threshold. */
+    travelRule: t.boolean().notNull(),
+    viaRouter: t.boolean().notNull(),
+    day: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    poolTimeIndex: index().on(table.pool, table.timestamp),
+    senderIndex: index().on(table.sender),
+    recipientIndex: index().on(table.recipient),
+    corridorIndex: index().on(table.corridor, table.timestamp),
+    travelRuleIndex: index().on(table.travelRule),
+    txIndex: index().on(table.transactionHash),
+  }),
+);
+
+/** One row per LiquidityAdded / LiquidityRemoved log. `value` (reference currency) only for additions. */
+export const liquidityEvent = onchainTable(
+  "liquidity_event",
+  (t) => ({
+    id: t.text().primaryKey(),
+    pool: t.hex().notNull(),
+    change: liquidityChange().notNull(),
+    provider: t.hex().notNull(),
+    recipient: t.hex().notNull(),
+    amountA: t.bigint().notNull(),
+    amountB: t.bigint().notNull(),
+    shares: t.bigint().notNull(),
+    value: t.bigint(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    poolTimeIndex: index().on(table.pool, table.timestamp),
+    providerIndex: index().on(table.provider),
+  }),
+);
+
+/** A pool's registration and settings changes: PoolSet, CurveChanged, FlowLimitsChanged, Paused, Unpaused. */
+export const poolEvent = onchainTable(
+  "pool_event",
+  (t) => ({
+    id: t.text().primaryKey(),
+    pool: t.hex().notNull(),
+    kind: poolEventKind().notNull(),
+    /** The registering router (registered), or the pauser (paused, unpaused). */
+    account: t.hex(),
+    feeBps: t.integer(),
+    amplification: t.integer(),
+    /** The token whose flow limits changed, and the new limits. */
+    token: t.hex(),
+    shortLimit: t.bigint(),
+    longLimit: t.bigint(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({ poolTimeIndex: index().on(table.pool, table.timestamp) }),
+);
+
+/** One row per RoutedSwap log: a multi-hop exchange; each hop's settlement is in `settlements`, same transaction. */
+export const routedSwap = onchainTable(
+  "routed_swap",
+  (t) => ({
+    id: t.text().primaryKey(),
+    router: t.hex().notNull(),
+    sender: t.hex().notNull(),
+    recipient: t.hex().notNull(),
+    path: t.hex().array().notNull(),
+    hops: t.integer().notNull(),
+    tokenIn: t.hex().notNull(),
+    tokenOut: t.hex().notNull(),
+    sourceCommunity: t.text(),
+    destinationCommunity: t.text(),
+    sourceCountry: t.text().notNull(),
+    destinationCountry: t.text().notNull(),
+    /** From the first token's country to the last's. */
+    corridor: t.text().notNull(),
+    amountIn: t.bigint().notNull(),
+    amountOut: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    senderIndex: index().on(table.sender),
+    timeIndex: index().on(table.timestamp),
+    txIndex: index().on(table.transactionHash),
+  }),
+);
+
+/** One row per RateReported log: a reporter's report, accepted into a median or not. */
+export const fxReport = onchainTable(
+  "fx_report",
+  (t) => ({
+    id: t.text().primaryKey(),
+    oracle: t.hex().notNull(),
+    currency: t.text().notNull(),
+    reporter: t.hex().notNull(),
+    rate: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    currencyTimeIndex: index().on(table.currency, table.timestamp),
+    reporterIndex: index().on(table.reporter, table.timestamp),
+  }),
+);
+
+/**
+ * A currency's rate history: RateUpdated (the new median `rate`, `average`, `freshReports`), BreakerTripped (the rejected
+ * median as `rate`, the `average` it deviated from, `deviationBps`) and BreakerReset (`rate`, `resetBy`).
+ */
+export const fxRateEvent = onchainTable(
+  "fx_rate_event",
+  (t) => ({
+    id: t.text().primaryKey(),
+    oracle: t.hex().notNull(),
+    currency: t.text().notNull(),
+    kind: fxRateEventKind().notNull(),
+    rate: t.bigint().notNull(),
+    average: t.bigint(),
+    freshReports: t.integer(),
+    deviationBps: t.bigint(),
+    resetBy: t.hex(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({ currencyTimeIndex: index().on(table.currency, table.timestamp) }),
+);
+
+/** The oracle's reporter and parameter changes (ReporterAdded, ReporterRemoved, ParametersChanged). */
+export const fxOracleEvent = onchainTable(
+  "fx_oracle_event",
+  (t) => ({
+    id: t.text().primaryKey(),
+    oracle: t.hex().notNull(),
+    kind: fxOracleEventKind().notNull(),
+    reporter: t.hex(),
+    maxAge: t.bigint(),
+    maxDeviationBps: t.bigint(),
+    minReports: t.bigint(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({ oracleTimeIndex: index().on(table.oracle, table.timestamp) }),
+);
+
+// ---------------------------------------------------------------- relations
+
+export const poolRelations = relations(pool, ({ one, many }) => ({
+  profileA: one(communityProfile, {
+    fields: [pool.communityA],
+    references: [communityProfile.id],
+    relationName: "poolCommunityA",
+  }),
+  profileB: one(communityProfile, {
+    fields: [pool.communityB],
+    references: [communityProfile.id],
+    relationName: "poolCommunityB",
+  }),
+  fxRateA: one(fxRate, { fields: [pool.currencyA], references: [fxRate.currency], relationName: "poolRateA" }),
+  fxRateB: one(fxRate, { fields: [pool.currencyB], references: [fxRate.currency], relationName: "poolRateB" }),
+  settlements: many(settlement),
+  liquidityEvents: many(liquidityEvent),
+  lpPositions: many(lpPosition),
+  days: many(poolDay),
+  events: many(poolEvent),
+}));
+
+export const settlementRelations = relations(settlement, ({ one }) => ({
+  bridgePool: one(pool, { fields: [settlement.pool], references: [pool.address] }),
+  sourceProfile: one(communityProfile, {
+    fields: [settlement.sourceCommunity],
+    references: [communityProfile.id],
+    relationName: "settlementSource",
+  }),
+  destinationProfile: one(communityProfile, {
+    fields: [settlement.destinationCommunity],
+    references: [communityProfile.id],
+    relationName: "settlementDestination",
+  }),
+}));
+
+export const liquidityEventRelations = relations(liquidityEvent, ({ one }) => ({
+  bridgePool: one(pool, { fields: [liquidityEvent.pool], references: [pool.address] }),
+}));
+
+export const lpPositionRelations = relations(lpPosition, ({ one }) => ({
+  bridgePool: one(pool, { fields: [lpPosition.pool], references: [pool.address] }),
+}));
+
+export const poolDayRelations = relations(poolDay, ({ one }) => ({
+  bridgePool: one(pool, { fields: [poolDay.pool], references: [pool.address] }),
+}));
+
+export const poolEventRelations = relations(poolEvent, ({ one }) => ({
+  bridgePool: one(pool, { fields: [poolEvent.pool], references: [pool.address] }),
+}));
+
+export const routedSwapRelations = relations(routedSwap, ({ one }) => ({
+  sourceProfile: one(communityProfile, {
+    fields: [routedSwap.sourceCommunity],
+    references: [communityProfile.id],
+    relationName: "routedSwapSource",
+  }),
+  destinationProfile: one(communityProfile, {
+    fields: [routedSwap.destinationCommunity],
+    references: [communityProfile.id],
+    relationName: "routedSwapDestination",
+  }),
+}));
+
+export const fxRateRelations = relations(fxRate, ({ many }) => ({
+  history: many(fxRateEvent),
+  reports: many(fxReport),
+}));
+
+export const fxRateEventRelations = relations(fxRateEvent, ({ one }) => ({
+  fxRate: one(fxRate, { fields: [fxRateEvent.currency], references: [fxRate.currency] }),
+}));
+
+export const fxReportRelations = relations(fxReport, ({ one }) => ({
+  fxRate: one(fxRate, { fields: [fxReport.currency], references: [fxRate.currency] }),
+}));

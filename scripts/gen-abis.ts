@@ -18,6 +18,9 @@ export const INDEXED_CONTRACTS = {
   CommunityGovernorAbi: "contracts/governance/CommunityGovernor.sol/CommunityGovernor.json",
   CommunityTimelockAbi: "contracts/governance/CommunityTimelock.sol/CommunityTimelock.json",
   SanctionsListAbi: "contracts/compliance/SanctionsList.sol/SanctionsList.json",
+  FxOracleAbi: "contracts/bridge/FxOracle.sol/FxOracle.json",
+  BridgeRouterAbi: "contracts/bridge/BridgeRouter.sol/BridgeRouter.json",
+  BridgePoolAbi: "contracts/bridge/BridgePool.sol/BridgePool.json",
 } as const;
 
 /** Reads the artifacts and returns the TypeScript module text; throws naming every missing artifact. */

@@ -514,7 +514,10 @@ async function main() {
       const large = n % 8 === 4;
       const payer = large ? liquidityProvider : r.pick(wallets);
       const amount = usd(source, large ? r.int(1_500, 5_000) : r.int(5, 300));
-      const recipient = r.pick(wallets).address;
+      // the payee must be free to receive in the destination community (a wallet checks before it pays)
+      const destination = await registryOf(byToken.get(to.toLowerCase())!);
+      let recipient = r.pick(wallets).address;
+      while (await destination.isFrozen(recipient)) recipient = r.pick(wallets).address;
       const spender = routed ? bridge.router.address : p.address;
       const [allowed] = await token.canTransfer(payer.address, spender, amount);
       if (!allowed) continue; // frozen, over its limit or short of funds today: a wallet would not offer the swap

@@ -52,5 +52,17 @@ export const EXAMPLE_QUERIES: ExampleQuery[] = [
 export function exampleItems(example: ExampleQuery, answer: Record<string, unknown>): unknown[] {
   let node: unknown = answer;
   for (const field of example.itemsAt.split(".")) node = (node as Record<string, unknown> | null)?.[field];
-  return (node as { items?: unknown[] } | undefined)?.items ?? [];
+  return (
+    (node as { items?: unknown[] } | undefined)?.items ?? [
+      {
+        title: "Cross-border payments by corridor and day: count, volume in USD, and how many carry travel-rule data",
+        itemsAt: "corridorDays",
+        query: `{
+  corridorDays(orderBy: "volume", orderDirection: "desc", limit: 5) {
+    items { corridor date swapCount volume travelRuleCount }
+  }
+}`,
+      },
+    ]
+  );
 }

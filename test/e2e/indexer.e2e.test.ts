@@ -3,9 +3,10 @@
  * CommunityFactory), the seeded simulation, a scenario that emits every handled token and compliance event, and one
  * in which the first community governs itself (proposals left in every state); then `ponder start` on an empty
  * PGlite database. Every answer of the GraphQL API is checked against the chain itself (views at the indexed head,
- * eth_getLogs), and the served schema against subgraph-schema/schema.graphql. Last, with the indexer still running,
- * more communities are launched through the factory: each must appear with its contracts and launch settings,
- * without restarting or reconfiguring the indexer.
+ * eth_getLogs), and the served schema against subgraph-schema/schema.graphql; the bridge (pools, settlements, daily
+ * aggregates, liquidity, rates, routed swaps) likewise, in ./bridge.ts. Last, with the indexer still running, more
+ * communities are launched through the factory, and pools registered with the router: each must appear with its
+ * contracts and settings, without restarting or reconfiguring the indexer.
  *
  *   npx hardhat test test/e2e/indexer.e2e.test.ts
  * Env: E2E_SIM_ACCOUNTS (50), E2E_SIM_TXS (500), E2E_COMMUNITIES (50: the total after the launches), KC_SKIP_E2E=1
@@ -35,6 +36,7 @@ import {
   type ICommunityFactory,
   type SanctionsList,
 } from "../../typechain-types";
+import { describeBridge, describePoolsRegisteredLater } from "./bridge";
 import { type GovernanceOutcome, runGovernanceScenario } from "./governanceScenario";
 import { graphql, graphqlAll, ROOT, Stack } from "./harness";
 import { launchCommunities, launchConfigs } from "./launches";
@@ -1039,6 +1041,8 @@ describeE2E("indexer (end to end)", function () {
     });
   });
 
+  describeBridge(() => ({ apiUrl: stack.apiUrl, provider, deployment, head }));
+
   describe("HTTP", () => {
     it("serves GraphQL at / as well as /graphql, and GraphiQL to browsers", async () => {
       const answer = await fetch(`${stack.apiUrl}/`, {
@@ -1169,4 +1173,13 @@ describeE2E("indexer (end to end)", function () {
       expect(data.communityProfile).to.deep.equal({ totalSupply: str(KC(42)), holderCount: 1, mintCount: 1 });
     });
   });
+
+  // Last too: it registers pools with the running indexer's router.
+  describePoolsRegisteredLater(() => ({
+    apiUrl: stack.apiUrl,
+    provider,
+    deployment,
+    head,
+    waitForIndexedHead: () => stack.waitForIndexedHead(),
+  }));
 });
