@@ -3,6 +3,7 @@ pragma solidity ^0.8.28;
 
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {AccessControl} from "@openzeppelin/contracts/access/AccessControl.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
@@ -11,6 +12,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IBridgePool} from "../interfaces/IBridgePool.sol";
 import {IFxOracle} from "../interfaces/IFxOracle.sol";
 import {ICommunityToken} from "../interfaces/ICommunityToken.sol";
+import {IComplianceRegistry} from "../interfaces/IComplianceRegistry.sol";
 
 /**
  * @title BridgePool
@@ -86,20 +88,7 @@ contract BridgePool is IBridgePool, ERC20, AccessControl, Pausable, ReentrancyGu
         address admin,
         uint256 feeBps_,
         uint256 amplification_
-    )
-        ERC20(
-            string.concat(
-                "KC Bridge ",
-                IERC20Symbol(address(tokenA_)).symbol(),
-                "-",
-                IERC20Symbol(address(tokenB_)).symbol()
-            ),
-            string.concat("KCB-", IERC20Symbol(address(tokenA_)).symbol(), "-", IERC20Symbol(address(tokenB_)).symbol())
-        )
-    {
-        if (address(tokenA_) == address(0) || address(tokenB_) == address(0) || tokenA_ == tokenB_) {
-            revert BridgePoolInvalidPair(address(tokenA_), address(tokenB_));
-        }
+    ) ERC20(_shareName(tokenA_, tokenB_, "KC Bridge ", "-"), _shareName(tokenA_, tokenB_, "KCB-", "-")) {
         tokenA = IERC20(address(tokenA_));
         tokenB = IERC20(address(tokenB_));
         oracle = oracle_;
@@ -206,8 +195,8 @@ contract BridgePool is IBridgePool, ERC20, AccessControl, Pausable, ReentrancyGu
             shares = value - MINIMUM_LIQUIDITY;
             _mint(DEAD, MINIMUM_LIQUIDITY);
         } else {
-            // rounds down: the pool keeps the dust, so existing shares never lose value
-            shares = Math.mulDiv(supply, value, _value(_reserveA, _reserveB, rateA, rateB));
+            // the deposit valued down and the pool up: the pool keeps the dust, so existing shares never lose value
+            shares = Math.mulDiv(supply, value, _valueUp(_reserveA, _reserveB, rateA, rateB));
         }
         if (shares == 0 || shares < minShares) revert BridgePoolSlippage(shares, minShares);
         _setReserves(_reserveA + amountA, _reserveB + amountB);
@@ -268,6 +257,40 @@ contract BridgePool is IBridgePool, ERC20, AccessControl, Pausable, ReentrancyGu
     }
 
     // ---------------------------------------------------------------- internals
+
+    /// @dev The share token's name or symbol, e.g. "KC Bridge KATY-MTY"; checks the pair first (it runs before
+    /// the constructor's body, so the check must live here).
+    function _shareName(
+        ICommunityToken a,
+        ICommunityToken b,
+        string memory prefix,
+        string memory separator
+    ) private view returns (string memory) {
+        if (address(a) == address(0) || address(b) == address(0) || a == b) {
+            revert BridgePoolInvalidPair(address(a), address(b));
+        }
+        return
+            string.concat(prefix, IERC20Metadata(address(a)).symbol(), separator, IERC20Metadata(address(b)).symbol());
+    }
+
+    /// @dev Shares are value in both communities: whoever holds, sends, receives or redeems them is screened by
+    /// both registries (frozen or sanctioned accounts are blocked), so freezing an account also freezes its part of
+    /// the pool. The locked MINIMUM_LIQUIDITY holder is not screened.
+    function _update(address from, address to, uint256 value) internal override {
+        if (from != address(0)) _screen(from);
+        if (to != address(0) && to != DEAD) _screen(to);
+        super._update(from, to, value);
+    }
+
+    function _screen(address account) private view {
+        for (uint256 i; i < 2; ++i) {
+            IComplianceRegistry registry = ICommunityToken(address(i == 0 ? tokenA : tokenB)).complianceRegistry();
+            IComplianceRegistry.Verdict verdict = registry.screen(account);
+            if (verdict != IComplianceRegistry.Verdict.Allowed) {
+                revert BridgePoolAccountBlocked(account, address(registry), verdict);
+            }
+        }
+    }
 
     struct Settlement {
         IERC20 tokenIn;
@@ -343,11 +366,13 @@ contract BridgePool is IBridgePool, ERC20, AccessControl, Pausable, ReentrancyGu
         if (block.timestamp > deadline) revert BridgePoolExpired(deadline, block.timestamp);
     }
 
+    function _valueUp(uint256 amountA, uint256 amountB, uint256 rateA, uint256 rateB) private pure returns (uint256) {
+        return
+            Math.mulDiv(amountA, rateA, 1e18, Math.Rounding.Ceil) +
+            Math.mulDiv(amountB, rateB, 1e18, Math.Rounding.Ceil);
+    }
+
     function _value(uint256 amountA, uint256 amountB, uint256 rateA, uint256 rateB) private pure returns (uint256) {
         return Math.mulDiv(amountA, rateA, 1e18) + Math.mulDiv(amountB, rateB, 1e18);
     }
-}
-
-interface IERC20Symbol {
-    function symbol() external view returns (string memory);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IComplianceRegistry} from "./IComplianceRegistry.sol";
+
 /// @title An oracle-priced exchange pool between two communities' currencies.
 interface IBridgePool {
     /// @dev `token` is neither of the pool's two tokens.
@@ -19,6 +21,8 @@ interface IBridgePool {
     error BridgePoolInsufficientFirstDeposit(uint256 value, uint256 minimum);
     /// @dev A parameter is outside its bounds.
     error BridgePoolParameterOutOfBounds(string parameter, uint256 value, uint256 min, uint256 max);
+    /// @dev `account` may not hold, move or redeem shares: `registry` (one of the two communities') says `verdict`.
+    error BridgePoolAccountBlocked(address account, address registry, IComplianceRegistry.Verdict verdict);
     /// @dev The two tokens must be distinct and non-zero.
     error BridgePoolInvalidPair(address tokenA, address tokenB);
 
