@@ -19,7 +19,7 @@ import { expect } from "chai";
 import { ethers, type Log } from "ethers";
 import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery, printSchema } from "graphql";
 import { PROPOSAL_STATES, proposalState, type ProposalStatus } from "../../indexer/src/lib/proposals";
-import type { Deployment } from "../../scripts/lib/deployment";
+import type { DeployedCommunity, Deployment } from "../../scripts/lib/deployment";
 import {
   CommunityFactory__factory,
   CommunityGovernor__factory,
@@ -68,18 +68,8 @@ interface TransferItem {
   logIndex: number;
 }
 
-interface CommunityItem {
-  id: string;
-  name: string;
-  country: string;
-  currency: string;
-  locale: string;
-  tokenName: string;
-  tokenSymbol: string;
-  token: string;
-  complianceRegistry: string;
-  governor: string;
-  timelock: string;
+/** A communityProfile as GraphQL serves it: the deployment's record (block numbers as strings) and more. */
+interface CommunityItem extends Omit<DeployedCommunity, "launchBlock"> {
   launchBlock: string;
   launchedAt: string;
   launchTransaction: string;
