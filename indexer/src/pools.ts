@@ -63,36 +63,34 @@ ponder.on("BridgePool:Settled", async ({ event, context }) => {
     viaRouter: p.router !== null && sameAddress(sender, p.router),
     day,
   });
-  await db.update(pool, { address: event.log.address }).set((row) => ({
-    swapCount: row.swapCount + 1,
-    travelRuleCount: row.travelRuleCount + travel,
-    volume: row.volume + value,
-    feesA: row.feesA + feesA,
-    feesB: row.feesB + feesB,
-    feesValue: row.feesValue + (feeValue ?? 0n),
-    updatedAt: at,
-  }));
+  // What one swap adds to the pool's totals and to its pool-day and corridor-day rows.
+  const counts = { swapCount: 1, travelRuleCount: travel, volume: value };
+  const fees = { feesA, feesB, feesValue: feeValue ?? 0n };
+  type Counts = typeof counts;
+  type Fees = typeof fees;
+  const addCounts = (row: Counts): Counts => ({
+    swapCount: row.swapCount + counts.swapCount,
+    travelRuleCount: row.travelRuleCount + counts.travelRuleCount,
+    volume: row.volume + counts.volume,
+  });
+  const addFees = (row: Fees): Fees => ({
+    feesA: row.feesA + fees.feesA,
+    feesB: row.feesB + fees.feesB,
+    feesValue: row.feesValue + fees.feesValue,
+  });
+  await db
+    .update(pool, { address: event.log.address })
+    .set((row) => ({ ...addCounts(row), ...addFees(row), updatedAt: at }));
   await db
     .insert(poolDay)
     .values({
       pool: event.log.address,
       day,
       date: utcDate(at),
-      swapCount: 1,
-      travelRuleCount: travel,
-      volume: value,
-      feesA,
-      feesB,
-      feesValue: feeValue ?? 0n,
+      ...counts,
+      ...fees,
     })
-    .onConflictDoUpdate((row) => ({
-      swapCount: row.swapCount + 1,
-      travelRuleCount: row.travelRuleCount + travel,
-      volume: row.volume + value,
-      feesA: row.feesA + feesA,
-      feesB: row.feesB + feesB,
-      feesValue: row.feesValue + (feeValue ?? 0n),
-    }));
+    .onConflictDoUpdate((row) => ({ ...addCounts(row), ...addFees(row) }));
   await db
     .insert(corridorDay)
     .values({
@@ -101,15 +99,9 @@ ponder.on("BridgePool:Settled", async ({ event, context }) => {
       date: utcDate(at),
       sourceCountry,
       destinationCountry,
-      swapCount: 1,
-      travelRuleCount: travel,
-      volume: value,
+      ...counts,
     })
-    .onConflictDoUpdate((row) => ({
-      swapCount: row.swapCount + 1,
-      travelRuleCount: row.travelRuleCount + travel,
-      volume: row.volume + value,
-    }));
+    .onConflictDoUpdate(addCounts);
 });
 
 ponder.on("BridgePool:ReservesUpdated", async ({ event, context }) => {
