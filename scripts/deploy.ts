@@ -1,35 +1,73 @@
 /**
- * Deploys the KC launch machinery (implementations, CommunityRegistry, CommunityFactory) and launches every
- * community of the communities file through the factory, one transaction each.
+ * Deploys KC and founds the federation, in this order:
+ * 1. the sanctions list (unless SANCTIONS_ORACLE names one);
+ * 2. the launch machinery (implementations, CommunityRegistry, CommunityFactory), administered by the deployer;
+ * 3. the FxOracle with its reporters and the config's starting rates;
+ * 4. the federation (FederationSeats, FederationTimelock, FederationGovernor, Federation, MutualAidFund) from the
+ *    config's `federation` section; the Federation becomes the factory's only launcher;
+ * 5. each founding community of the config: admitted by the Federation (launcher: the deployer) and launched
+ *    through it, so with the federation's compliance defaults at the oracle's rate; its timelock gets a seat;
+ * 6. the founding charter ratified (version 1: the keccak256 of the config's charter text, and its URI);
+ * 7. the bridge pools (flow limits, listed with the router);
+ * 8. the hand-over: the pools' admin and pauser roles to the federation's timelock and the Federation (which brings
+ *    them under its fee), every other admin role to the timelock; the deployer renounces everything. The script
+ *    then checks that the deployer holds no admin role anywhere and that only the Federation may launch.
+ * Writes the deployment file (addresses, start blocks, roles, representatives, charter).
  *   npx hardhat run --network localhost scripts/deploy.ts
  * Env: COMMUNITIES_FILE (config/communities.json), SANCTIONS_ORACLE (Chainalysis' oracle; default: deploy our
  *      SanctionsList), DEPLOYMENT_FILE (deployments/<network>.json).
- * Local signers: 0 admin and launcher (until the federation's timelock takes over), 1 minter (reserve custodian),
- * 2 pauser (guardian), 3 verifier (KYC), 4 compliance officer, 6-8 FX reporters. Each community's admin roles go
- * to its timelock; the bridge's (oracle, pools, router) stay with signer 0 until the federation exists.
+ * Local signers: 0 the deployer, 1 minter (reserve custodian), 2 pauser (guardian), 3 verifier (KYC), 4 compliance
+ * officer (and the sanctions list's lister), 5 the mutual-aid fund's emergency committee (unless the config names
+ * one), 6-8 FX reporters, 10.. one federation representative per founding community, in the config's order (each
+ * community's own governance delegates its seat to it: the simulation does). Hardhat's node has 20 accounts.
  */
-import path from "node:path";
 import hre, { ethers } from "hardhat";
-import { readCommunitiesFile, toLaunchConfig } from "./lib/communityConfig";
+import type { BaseContract } from "ethers";
+import path from "node:path";
+import {
+  federationParameters,
+  foundingCharter,
+  readCommunitiesFile,
+  toLaunchConfig,
+  type CommunitiesFile,
+} from "./lib/communityConfig";
 import { type Deployment, type DeployedCommunity, writeDeployment } from "./lib/deployment";
-import { deployBridge } from "./lib/bridge";
-import { deployCore, launchCommunity } from "./lib/launch";
+import { deployOracle, deployPools } from "./lib/bridge";
+import { admitFounder, checkHandedOver, deployFederation, handOverToFederation } from "./lib/federation";
+import { deployCore, launchThroughFederation } from "./lib/launch";
+
+const FIRST_REPRESENTATIVE = 10;
+
+/** The block of a contract's deployment transaction. */
+async function deployedAt(contract: BaseContract): Promise<number> {
+  const receipt = await contract.deploymentTransaction()?.wait();
+  if (!receipt) throw new Error(`no deployment receipt for ${await contract.getAddress()}`);
+  return receipt.blockNumber;
+}
 
 async function main() {
   const signers = await ethers.getSigners();
-  const [admin, minter, pauser, verifier, officer] = signers;
+  const [admin, minter, pauser, verifier, officer, committee] = signers;
   const reporters = signers.slice(6, 9);
-  if (!admin || !minter || !pauser || !verifier || !officer || reporters.length < 3) {
-    throw new Error("the network needs 9 signers");
-  }
   const communitiesFile = path.resolve(
     process.env.COMMUNITIES_FILE ?? path.join(__dirname, "..", "config", "communities.json"),
   );
-  const file = readCommunitiesFile(communitiesFile);
+  const file: CommunitiesFile = readCommunitiesFile(communitiesFile);
+  const representatives = signers.slice(FIRST_REPRESENTATIVE, FIRST_REPRESENTATIVE + file.communities.length);
+  if (!admin || !minter || !pauser || !verifier || !officer || !committee || reporters.length < 3) {
+    throw new Error("the network needs at least 9 signers");
+  }
+  if (representatives.length < file.communities.length) {
+    throw new Error(
+      `the network needs ${FIRST_REPRESENTATIVE + file.communities.length} signers: one representative per founding community from signer ${FIRST_REPRESENTATIVE}`,
+    );
+  }
   const network = await ethers.provider.getNetwork();
   const startBlock = (await ethers.provider.getBlockNumber()) + 1;
 
+  // 1. sanctions list
   let sanctionsAddress = process.env.SANCTIONS_ORACLE;
+  const ownSanctionsList = !sanctionsAddress;
   if (sanctionsAddress && !ethers.isAddress(sanctionsAddress))
     throw new Error(`SANCTIONS_ORACLE is not an address: ${sanctionsAddress}`);
   if (!sanctionsAddress) {
@@ -38,11 +76,30 @@ async function main() {
     await (await sanctions.grantRole(await sanctions.LISTER_ROLE(), officer.address)).wait();
     sanctionsAddress = await sanctions.getAddress();
   }
-  const coreStart = (await ethers.provider.getBlockNumber()) + 1;
+
+  // 2. the launch machinery, administered by the deployer until the hand-over
   const core = await deployCore(admin, admin.address, sanctionsAddress);
   const registryAddress = await core.communityRegistry.getAddress();
-  const registryStart = (await core.communityRegistry.deploymentTransaction()?.wait())?.blockNumber ?? coreStart;
+  const factoryAddress = await core.factory.getAddress();
+  const registryStart = await deployedAt(core.communityRegistry);
 
+  // 3. the oracle, with its reporters and starting rates
+  const oracle = await deployOracle(admin, reporters, file.bridge);
+  const oracleAddress = await oracle.getAddress();
+
+  // 4. the federation
+  const fed = await deployFederation(admin, factoryAddress, oracleAddress, {
+    governance: file.federation.governance,
+    parameters: federationParameters(file),
+    emergencyCommittee: file.federation.emergencyCommittee ?? [committee.address],
+  });
+  const federationAddress = await fed.federation.getAddress();
+  const timelockAddress = await fed.timelock.getAddress();
+  console.log(
+    `federation ${federationAddress}, governor ${await fed.governor.getAddress()}, timelock ${timelockAddress}`,
+  );
+
+  // 5. the founding communities, admitted and launched through the Federation
   const operators = {
     minter: minter.address,
     pauser: pauser.address,
@@ -51,7 +108,8 @@ async function main() {
   };
   const communities: DeployedCommunity[] = [];
   for (const entry of file.communities) {
-    const launched = await launchCommunity(core.factory, admin, toLaunchConfig(file, entry, operators));
+    await admitFounder(fed.federation, admin, entry.id, admin.address);
+    const launched = await launchThroughFederation(fed.federation, admin, toLaunchConfig(file, entry, operators));
     communities.push({
       id: entry.id,
       name: entry.name,
@@ -66,15 +124,54 @@ async function main() {
       timelock: launched.timelock,
       launchBlock: launched.launchBlock,
     });
+    const registry = await ethers.getContractAt("ComplianceRegistry", launched.complianceRegistry);
+    const [tier0, travelRule] = [await registry.dailyLimit(0), await registry.travelRuleThreshold()];
     console.log(
-      `community ${entry.id} (${entry.currency}): token ${launched.token}, governor ${launched.governor}, launch gas ${launched.gasUsed}`,
+      `community ${entry.id} (${entry.currency}): token ${launched.token}, governor ${launched.governor}, ` +
+        `tier-0 limit ${ethers.formatEther(tier0)}, travel rule ${ethers.formatEther(travelRule)} ${entry.currency}, launch gas ${launched.gasUsed}`,
     );
   }
 
-  if (!file.bridge) throw new Error(`${communitiesFile}: no "bridge" section`);
-  const bridgeStart = (await ethers.provider.getBlockNumber()) + 1;
-  const bridge = await deployBridge(admin, reporters, file.bridge, communities);
+  // 6. the founding charter
+  const charter = foundingCharter(file);
+  await (await fed.federation.connect(admin).ratifyCharter(charter.hash, charter.uri)).wait();
+  console.log(`charter v1 ratified: ${charter.uri} (${charter.hash})`);
+
+  // 7. the bridge pools
+  const bridge = await deployPools(admin, oracle, file.bridge, communities);
   for (const pool of bridge.pools) console.log(`bridge pool ${pool.communities.join("-")}: ${pool.address}`);
+
+  // 8. the hand-over, and its check
+  const sanctionsList = ownSanctionsList ? sanctionsAddress : undefined;
+  const routerAddress = await bridge.router.getAddress();
+  const poolAddresses = bridge.pools.map((p) => p.address);
+  await handOverToFederation(
+    admin,
+    fed,
+    { registry: registryAddress, factory: factoryAddress, sanctionsList, oracle: oracleAddress, router: routerAddress },
+    poolAddresses,
+  );
+  await checkHandedOver(admin.address, fed, {
+    accessControlled: [
+      { name: "CommunityRegistry", address: registryAddress },
+      { name: "CommunityFactory", address: factoryAddress },
+      ...(sanctionsList ? [{ name: "SanctionsList", address: sanctionsList }] : []),
+      { name: "FxOracle", address: oracleAddress },
+      { name: "BridgeRouter", address: routerAddress },
+      ...poolAddresses.map((address) => ({ name: "BridgePool", address })),
+      { name: "Federation", address: federationAddress },
+      { name: "FederationTimelock", address: timelockAddress },
+      { name: "MutualAidFund", address: await fed.fund.getAddress() },
+      ...communities.flatMap((c) => [
+        { name: `${c.id} token`, address: c.token },
+        { name: `${c.id} compliance registry`, address: c.complianceRegistry },
+        { name: `${c.id} timelock`, address: c.timelock },
+      ]),
+    ],
+    factory: factoryAddress,
+    pools: poolAddresses,
+  });
+  console.log(`handed over: every admin role is the federation timelock's, the Federation is the only launcher`);
 
   const deployment: Deployment = {
     network: hre.network.name,
@@ -90,14 +187,24 @@ async function main() {
     },
     sanctionsList: { address: sanctionsAddress, startBlock },
     communityRegistry: { address: registryAddress, startBlock: registryStart },
-    communityFactory: { address: await core.factory.getAddress(), startBlock: registryStart },
-    roles: { admin: admin.address, launcher: admin.address, ...operators },
+    communityFactory: { address: factoryAddress, startBlock: await deployedAt(core.factory) },
+    roles: { admin: timelockAddress, launcher: federationAddress, ...operators },
     communities,
     bridge: {
-      oracle: { address: await bridge.oracle.getAddress(), startBlock: bridgeStart },
-      router: { address: await bridge.router.getAddress(), startBlock: bridgeStart },
+      oracle: { address: oracleAddress, startBlock: await deployedAt(oracle) },
+      router: { address: routerAddress, startBlock: await deployedAt(bridge.router) },
       reporters: await Promise.all(reporters.map((r) => r.getAddress())),
       pools: bridge.pools,
+    },
+    federation: {
+      seats: { address: await fed.seats.getAddress(), startBlock: await deployedAt(fed.seats) },
+      governor: { address: await fed.governor.getAddress(), startBlock: await deployedAt(fed.governor) },
+      timelock: { address: timelockAddress, startBlock: await deployedAt(fed.timelock) },
+      federation: { address: federationAddress, startBlock: await deployedAt(fed.federation) },
+      mutualAidFund: { address: await fed.fund.getAddress(), startBlock: await deployedAt(fed.fund) },
+      representatives: Object.fromEntries(communities.map((c, i) => [c.id, representatives[i]!.address])),
+      emergencyCommittee: file.federation.emergencyCommittee ?? [committee.address],
+      charter: { hash: charter.hash, uri: charter.uri },
     },
   };
   console.log(`deployment written to ${writeDeployment(hre.network.name, deployment)}`);

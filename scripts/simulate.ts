@@ -2,15 +2,26 @@
  * Seeded, realistic activity in every community of the deployment: KYC, deposits and mints, transfers,
  * point-of-sale signed transfers submitted by a terminal, redemptions, delegation, compliance actions, and blocked
  * attempts (frozen sender, over-limit send, sanctioned recipient) that land on chain as reverted transactions.
- * Then governance in every community, end to end (propose, vote, queue, execute): each joins the bridge (its pools
- * and the router become exempt system accounts), and the first also raises its tier-0 daily limit. Then the
+ * Then governance in every community, end to end (propose, vote, queue, execute): each joins the bridge and the
+ * federation (its pools, the router and the mutual-aid fund become exempt system accounts, it accepts the
+ * federation's current charter and delegates its federation seat to its representative), the second also
+ * contributes from its treasury to the mutual-aid fund, and the first raises its tier-0 daily limit. Then the
  * bridge: a business provides liquidity, reporters refresh the rates, and people pay across borders (direct and
- * two-hop swaps, some at or above the travel-rule threshold).
+ * two-hop swaps, some at or above the travel-rule threshold). Then the federation, end to end, its representatives
+ * voting: it admits a new community (Ottawa, CA/CAD), which its launcher then launches through the Federation; it
+ * grants mutual aid to a member (after a business contributes to the fund) and caps emergency grants, under which
+ * the emergency committee then grants without a vote; and it raises the mutual-aid rate.
  *   npx hardhat run --network localhost scripts/simulate.ts
  * Env: SIM_SEED (1), SIM_ACCOUNTS (60, at least 8), SIM_TXS (500: activity after setup, shared among the
- *      communities), SIM_PROPOSAL (1; 0 skips the limit proposal), SIM_SWAPS (40 cross-border swaps), SIM_SUMMARY_FILE (the summary as JSON), DEPLOYMENT_FILE.
+ *      communities), SIM_PROPOSAL (1; 0 skips the limit proposal), SIM_SWAPS (40 cross-border swaps),
+ *      SIM_FEDERATION (1; 0 skips the federation's proposals), SIM_SUMMARY_FILE (the summary as JSON),
+ *      DEPLOYMENT_FILE, COMMUNITIES_FILE (config/communities.json: the new community's governance defaults).
+ * Local signers: 0 funds the simulated accounts, 1 minter, 3 verifier, 4 compliance officer, 5 terminal (and the
+ * emergency committee of the deploy script), 9 a business (liquidity, mutual-aid contribution), 14 the new
+ * community's launcher; the reporters and representatives are the deployment's.
  */
 import fs from "node:fs";
+import path from "node:path";
 import hre, { ethers } from "hardhat";
 import type { HDNodeWallet, TransactionResponse } from "ethers";
 import type {
@@ -19,10 +30,16 @@ import type {
   CommunityGovernor,
   CommunityToken,
   ComplianceRegistry,
+  Federation,
+  FederationGovernor,
+  FederationSeats,
   FxOracle,
+  MutualAidFund,
   SanctionsList,
 } from "../typechain-types";
 import { reportRates } from "./lib/bridge";
+import { readCommunitiesFile, toLaunchConfig } from "./lib/communityConfig";
+import { launchThroughFederation } from "./lib/launch";
 import { type DeployedCommunity, readDeployment } from "./lib/deployment";
 import { domainOf, signTransferAuthorization, transferAuthorization } from "./lib/signing";
 import { verdictName } from "./lib/verdicts";
@@ -74,9 +91,36 @@ type Kind =
   | "rateReport"
   | "liquidity"
   | "swap"
-  | "routedSwap";
+  | "routedSwap"
+  | "federation"
+  | "mutualAid"
+  | "launch";
 
 const REASONS = ["Too fast", "Good for local shops", "Need more data"];
+/** Representatives' reasons in federation votes, by support (0 against, 1 for, 2 abstain). */
+const FEDERATION_REASONS = [
+  "Our members cannot afford it this year",
+  "Our assembly voted in favour",
+  "Our assembly has not decided",
+];
+
+/** The community the federation admits in the simulation: its launcher (a local signer) launches it afterwards. */
+const NEW_COMMUNITY = {
+  id: "ottawa",
+  name: "Ottawa",
+  country: "CA",
+  currency: "CAD",
+  locale: "en-CA",
+  tokenName: "Ottawa Coin",
+  tokenSymbol: "OTT",
+};
+const NEW_COMMUNITY_LAUNCHER = 14;
+/** What the second community contributes from its treasury, a business to the fund, and what the fund grants. */
+const TREASURY_CONTRIBUTION = 5_000;
+const BUSINESS_CONTRIBUTION = 10_000;
+const GRANT = 5_000;
+const EMERGENCY_CAP = 2_000;
+const EMERGENCY_GRANT = 1_500;
 
 interface Proposal {
   community: DeployedCommunity;
@@ -97,8 +141,10 @@ async function main() {
   const txCount = envInt("SIM_TXS", 500, 1);
   const withProposal = envInt("SIM_PROPOSAL", 1, 0) > 0;
   const swapCount = envInt("SIM_SWAPS", 40, 0);
+  const withFederation = envInt("SIM_FEDERATION", 1, 0) > 0;
   const deployment = readDeployment(hre.network.name);
-  const [admin, minter, , verifier, officer, terminal, , , , lp] = await ethers.getSigners();
+  const signers = await ethers.getSigners();
+  const [admin, minter, , verifier, officer, terminal, , , , lp] = signers;
   if (!admin || !minter || !verifier || !officer || !terminal || !lp) throw new Error("the network needs 10 signers");
   const liquidityProvider = lp;
   const r = rng(seed);
@@ -181,7 +227,8 @@ async function main() {
         registry.spentToday(m.wallet.address),
         registry.dailyLimit(m.tier),
       ]);
-      const room = limit - spent;
+      // spent may exceed the limit: sent under a higher tier an earlier run on this chain gave the account
+      const room = limit > spent ? limit - spent : 0n;
       const cap = balance < room ? balance : room;
       const amount = KC(r.int(1, m.tier === 0 ? 150 : 900) + r.int(0, 99) / 100);
       return amount <= cap ? amount : cap / 2n;
@@ -297,7 +344,8 @@ async function main() {
         from = r.pick(liquid().filter((m) => m.tier < 2));
         to = r.pick(liquid()).wallet.address;
         const [spent] = await registry.spentToday(from.wallet.address);
-        amount = (await registry.dailyLimit(from.tier)) - spent + KC(1);
+        const limit = await registry.dailyLimit(from.tier);
+        amount = (limit > spent ? limit - spent : 0n) + KC(1);
         const balance = await balanceOf(from);
         if (balance < amount) {
           await send(
@@ -337,22 +385,59 @@ async function main() {
     );
   }
 
-  // ---- governance: every community joins the bridge (its pools and the router become exempt system accounts)
-  // by a proposal of its own; Katy's second proposal raises its tier-0 daily limit.
+  // ---- governance: every community joins the bridge and the federation by a proposal of its own: its pools, the
+  // router and the mutual-aid fund become exempt system accounts, it accepts the federation's current charter and
+  // delegates its seat to its representative. The second community also contributes from its treasury (its timelock,
+  // funded against a deposit, made an exempt system account) to the mutual-aid fund. Katy's second proposal raises
+  // its tier-0 daily limit.
   const { bridge } = deployment;
+  const fed = deployment.federation;
+  const federation = (await ethers.getContractAt("Federation", fed.federation.address)) as unknown as Federation;
+  const seats = (await ethers.getContractAt("FederationSeats", fed.seats.address)) as unknown as FederationSeats;
+  const fund = (await ethers.getContractAt("MutualAidFund", fed.mutualAidFund.address)) as unknown as MutualAidFund;
+  const charterVersion = await federation.charterVersion();
+  const contributor = communities[1] ?? communities[0];
   const proposals: Proposal[] = [];
   for (const community of communities) {
     const registry = await registryOf(community);
+    const token = await tokenOf(community);
     const exempt = [
       ...bridge.pools.filter((p) => p.communities.includes(community.id)).map((p) => p.address),
       bridge.router.address,
+      fed.mutualAidFund.address,
     ];
-    const calls = exempt.map((a) => registry.interface.encodeFunctionData("setExempt", [a, true]));
+    const calls: [string, string][] = exempt.map((a) => [
+      community.complianceRegistry,
+      registry.interface.encodeFunctionData("setExempt", [a, true]),
+    ]);
+    const joins = [`its pools, the router and the mutual-aid fund become exempt system accounts`];
+    if (charterVersion > 0n) {
+      calls.push([fed.federation.address, federation.interface.encodeFunctionData("acceptCharter", [charterVersion])]);
+      joins.push(`it accepts the federation's charter v${charterVersion}`);
+    }
+    const representative = fed.representatives[community.id];
+    if (representative) {
+      calls.push([fed.seats.address, seats.interface.encodeFunctionData("delegate", [representative])]);
+      joins.push(`its seat is delegated to ${representative}`);
+    }
+    if (community === contributor) {
+      const amount = KC(TREASURY_CONTRIBUTION);
+      await send(
+        token.connect(minter).mint(community.timelock, amount, ethers.id(`deposit:${community.id}:${runTag}:treasury`)),
+      );
+      count("setup");
+      calls.push(
+        [community.complianceRegistry, registry.interface.encodeFunctionData("setExempt", [community.timelock, true])],
+        [community.token, token.interface.encodeFunctionData("approve", [fed.mutualAidFund.address, amount])],
+        [fed.mutualAidFund.address, fund.interface.encodeFunctionData("contribute", [community.token, amount])],
+      );
+      joins.push(`its treasury contributes ${TREASURY_CONTRIBUTION} ${community.tokenSymbol} to mutual aid`);
+    }
     proposals.push({
       community,
-      targets: calls.map(() => community.complianceRegistry),
-      calldatas: calls,
-      description: `${community.name} joins the KC bridge: its pools and the router become exempt system accounts (simulation ${runTag})`,
+      targets: calls.map(([target]) => target),
+      calldatas: calls.map(([, data]) => data),
+      description: `${community.name} joins the KC bridge and federation: ${joins.join("; ")} (simulation ${runTag})`,
     });
   }
   if (withProposal && communities[0]) {
@@ -371,6 +456,24 @@ async function main() {
 
   // ---- the bridge: a business provides liquidity, reporters refresh the rates, people pay across borders
   if (swapCount > 0 && bridge.pools.length > 0) await bridgeActivity();
+
+  // ---- the federation: admission and launch of a new community, mutual aid, a shared parameter
+  if (withFederation) await federationActivity();
+
+  async function latest() {
+    return BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+  }
+
+  /** Moves the chain's time just past the latest of `times`. */
+  async function until(times: bigint[]) {
+    const now = await latest();
+    const target = times.reduce((a, b) => (a > b ? a : b), now);
+    if (target >= now) await advance(target - now + 1n);
+  }
+
+  async function tokenOf(community: DeployedCommunity) {
+    return (await ethers.getContractAt("CommunityToken", community.token)) as unknown as CommunityToken;
+  }
 
   async function registryOf(community: DeployedCommunity) {
     return (await ethers.getContractAt(
@@ -419,12 +522,6 @@ async function main() {
         voters: delegates.slice(0, 8).map((d) => d.w),
       });
     }
-    const latest = async () => BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
-    const until = async (times: bigint[]) => {
-      const now = await latest();
-      const target = times.reduce((a, b) => (a > b ? a : b), now);
-      if (target >= now) await advance(target - now + 1n);
-    };
     await until(await Promise.all(live.map((p) => p.governor.proposalSnapshot(p.id))));
     for (const p of live) {
       for (const [i, w] of p.voters.entries()) {
@@ -455,8 +552,6 @@ async function main() {
     const router = (await ethers.getContractAt("BridgeRouter", bridge.router.address)) as unknown as BridgeRouter;
     const reporters = await Promise.all(bridge.reporters.map((a) => ethers.getSigner(a)));
     const byToken = new Map(communities.map((c) => [c.token.toLowerCase(), c]));
-    const tokenOf = async (c: DeployedCommunity) =>
-      (await ethers.getContractAt("CommunityToken", c.token)) as unknown as CommunityToken;
     const rates: Record<string, bigint> = {};
     for (const c of communities) {
       if (c.currency !== "USD" && !rates[c.currency]) rates[c.currency] = (await oracle.rateState(c.currency)).rate;
@@ -531,6 +626,215 @@ async function main() {
         count("swap");
       }
     }
+  }
+
+  /**
+   * The federation's own governance, end to end: a business contributes to the mutual-aid fund; the
+   * representatives (to whom the communities delegated their seats) propose, vote with reasons, queue and execute
+   * (time moves on as in the communities' proposals): the admission of a new community, a mutual-aid grant with a
+   * cap on emergency grants, and a higher mutual-aid rate. Then the new community's launcher launches it through
+   * the Federation (the indexer discovers it from the registry), and the emergency committee grants without a vote.
+   */
+  async function federationActivity() {
+    const governor = (await ethers.getContractAt(
+      "FederationGovernor",
+      fed.governor.address,
+    )) as unknown as FederationGovernor;
+    const voters = [];
+    for (const c of communities) {
+      const rep = fed.representatives[c.id];
+      if (rep && (await seats.getVotes(rep)) > 0n) voters.push(await ethers.getSigner(rep));
+    }
+    const proposer = voters[0];
+    if (!proposer) throw new Error("no representative holds a seat's votes: the communities' proposals delegate them");
+    const launcher = signers[NEW_COMMUNITY_LAUNCHER];
+    if (!launcher)
+      throw new Error(`the network needs ${NEW_COMMUNITY_LAUNCHER + 1} signers (the new community's launcher)`);
+    const katy = communities[0]!;
+    const second = contributor!;
+    const grantee = communities[2] ?? katy;
+    const emergencyGrantee = communities[3] ?? katy;
+
+    // a verified business (tier 2) contributes KATY to the fund: approve, then contribute
+    const katyToken = await tokenOf(katy);
+    const katyRegistry = await registryOf(katy);
+    if ((await katyRegistry.tierOf(liquidityProvider.address)) !== 2n) {
+      await send(katyRegistry.connect(verifier).setTier(liquidityProvider.address, 2));
+      count("setup");
+    }
+    const gift = KC(BUSINESS_CONTRIBUTION);
+    const balance = await katyToken.balanceOf(liquidityProvider.address);
+    if (balance < gift) {
+      await send(
+        katyToken
+          .connect(minter)
+          .mint(liquidityProvider.address, gift - balance, ethers.id(`deposit:${katy.id}:${runTag}:mutual-aid`)),
+      );
+      count("mint");
+    }
+    await send(katyToken.connect(liquidityProvider).approve(fed.mutualAidFund.address, gift));
+    await send(fund.connect(liquidityProvider).contribute(katy.token, gift));
+    count("mutualAid");
+
+    interface Draft {
+      title: string;
+      targets: string[];
+      calldatas: string[];
+      /** The vote of each representative, by index: 1 for (default), 0 against, 2 abstain. */
+      support?: Record<number, number>;
+    }
+    const drafts: Draft[] = [];
+    if ((await federation.member(NEW_COMMUNITY.id)).status === 0n) {
+      drafts.push({
+        title: `Admit ${NEW_COMMUNITY.name} (${NEW_COMMUNITY.country}, ${NEW_COMMUNITY.currency}), launcher ${launcher.address}`,
+        targets: [fed.federation.address],
+        calldatas: [federation.interface.encodeFunctionData("admit", [NEW_COMMUNITY.id, launcher.address])],
+      });
+    }
+    drafts.push({
+      title:
+        `Mutual aid: grant ${GRANT} ${katy.tokenSymbol} to ${grantee.name}; cap emergency grants of ` +
+        `${second.tokenSymbol} at ${EMERGENCY_CAP} per 30 days`,
+      targets: [fed.mutualAidFund.address, fed.mutualAidFund.address],
+      calldatas: [
+        fund.interface.encodeFunctionData("grant", [
+          grantee.id,
+          katy.token,
+          KC(GRANT),
+          `Flood relief: ${grantee.name}'s food banks`,
+        ]),
+        fund.interface.encodeFunctionData("setEmergencyCap", [second.token, KC(EMERGENCY_CAP)]),
+      ],
+      support: { 2: 2 },
+    });
+    const p = await federation.parameters();
+    const rate = Number(p.mutualAidRateBps);
+    const newRate = rate + 50 <= 500 ? rate + 50 : rate - 50;
+    drafts.push({
+      title: `Mutual-aid rate from ${rate / 100}% to ${newRate / 100}% of each token's supply`,
+      targets: [fed.federation.address],
+      calldatas: [
+        federation.interface.encodeFunctionData("setParameters", [
+          {
+            bridgeFeeBps: p.bridgeFeeBps,
+            mutualAidRateBps: newRate,
+            tier0DailyLimit: p.tier0DailyLimit,
+            tier1DailyLimit: p.tier1DailyLimit,
+            travelRuleThreshold: p.travelRuleThreshold,
+          },
+        ]),
+      ],
+      support: { 1: 0, 3: 2 },
+    });
+
+    const live = [];
+    for (const d of drafts) {
+      const values = d.targets.map(() => 0n);
+      const description = `${d.title} (simulation ${runTag})`;
+      await send(governor.connect(proposer).propose(d.targets, values, d.calldatas, description));
+      count("federation");
+      const args = [d.targets, values, d.calldatas, ethers.id(description)] as const;
+      live.push({ ...d, args, id: await governor.hashProposal(...args) });
+    }
+    await until(await Promise.all(live.map((d) => governor.proposalSnapshot(d.id))));
+    for (const d of live) {
+      for (const [i, voter] of voters.entries()) {
+        const support = d.support?.[i] ?? 1;
+        await send(governor.connect(voter).castVoteWithReason(d.id, support, FEDERATION_REASONS[support]!));
+        count("federation");
+      }
+    }
+    await until(await Promise.all(live.map((d) => governor.proposalDeadline(d.id))));
+    for (const d of live) {
+      const state = await governor.state(d.id);
+      if (state !== 4n) throw new Error(`federation proposal "${d.title}" ended in state ${state}, not Succeeded (4)`);
+      await send(governor.queue(...d.args));
+      count("federation");
+    }
+    await until(await Promise.all(live.map((d) => governor.proposalEta(d.id))));
+    for (const d of live) {
+      await send(governor.execute(...d.args));
+      count("federation");
+      const [against, inFavour, abstain] = await governor.proposalVotes(d.id);
+      console.log(
+        `federation: proposal executed: ${d.title} (for ${inFavour}, against ${against}, abstain ${abstain})`,
+      );
+    }
+
+    // the admitted community's launcher launches it through the Federation, at the oracle's fresh rate
+    const admitted = await federation.member(NEW_COMMUNITY.id);
+    if (admitted.status === 1n && admitted.launcher === launcher.address) {
+      const oracle = (await ethers.getContractAt("FxOracle", bridge.oracle.address)) as unknown as FxOracle;
+      const fresh = await oracle.rateOf(NEW_COMMUNITY.currency).then(
+        () => true,
+        () => false,
+      );
+      if (!fresh) {
+        const reporters = await Promise.all(bridge.reporters.map((a) => ethers.getSigner(a)));
+        const current = (await oracle.rateState(NEW_COMMUNITY.currency)).rate;
+        await reportRates(oracle, reporters, { [NEW_COMMUNITY.currency]: current });
+        count("rateReport");
+      }
+      const file = readCommunitiesFile(
+        path.resolve(process.env.COMMUNITIES_FILE ?? path.join(__dirname, "..", "config", "communities.json")),
+      );
+      const { roles } = deployment;
+      const operators = {
+        minter: roles.minter,
+        pauser: roles.pauser,
+        verifier: roles.verifier,
+        complianceOfficer: roles.complianceOfficer,
+      };
+      const launched = await launchThroughFederation(
+        federation,
+        launcher,
+        toLaunchConfig(file, NEW_COMMUNITY, operators),
+      );
+      count("launch");
+      const registry = await ethers.getContractAt("ComplianceRegistry", launched.complianceRegistry);
+      console.log(
+        `federation: ${NEW_COMMUNITY.id} launched through the Federation: token ${launched.token}, tier-0 limit ` +
+          `${ethers.formatEther(await registry.dailyLimit(0))} ${NEW_COMMUNITY.currency}, seat to ${launched.timelock}`,
+      );
+    }
+
+    // the emergency committee grants without a vote, within the cap the federation set
+    const committee = await ethers.getSigner(fed.emergencyCommittee[0]!);
+    const remaining = await fund.emergencyRemaining(second.token);
+    const emergency = KC(EMERGENCY_GRANT) < remaining ? KC(EMERGENCY_GRANT) : remaining;
+    if (emergency > 0n) {
+      await send(
+        fund
+          .connect(committee)
+          .emergencyGrant(
+            emergencyGrantee.id,
+            second.token,
+            emergency,
+            `Ice storm: emergency shelter heating in ${emergencyGrantee.name}`,
+          ),
+      );
+      count("mutualAid");
+      console.log(
+        `federation: emergency grant of ${ethers.formatEther(emergency)} ${second.tokenSymbol} to ${emergencyGrantee.name} by the committee`,
+      );
+    }
+
+    let members = 0;
+    let full = 0;
+    const version = await federation.charterVersion();
+    for (let i = 0n; i < (await federation.memberCount()); i++) {
+      const m = await federation.memberByKey(await federation.memberKeyAt(i));
+      if (m.status === 2n) members++;
+      if (m.status === 2n && m.charterVersion === version) full++;
+    }
+    const holdings = await Promise.all(
+      [katy, second].map(
+        async (c) => `${ethers.formatEther(await (await tokenOf(c)).balanceOf(fund))} ${c.tokenSymbol}`,
+      ),
+    );
+    console.log(
+      `federation: ${members} members, ${full} of them accepted charter v${version}; the mutual-aid fund holds ${holdings.join(", ")}`,
+    );
   }
 
   const summary = {

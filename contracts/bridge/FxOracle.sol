@@ -106,11 +106,11 @@ contract FxOracle is IFxOracle, AccessControl {
     // ---------------------------------------------------------------- reports
 
     /// @notice Reports the value of one unit of `currency` in the reference currency (18 decimals).
-    /// Requirements: the caller is a reporter; `currency` an ISO 4217 code other than the reference; `rate > 0`.
+    /// Requirements: the caller is a reporter; `currency` an ISO 4217 code other than the reference; `0 < rate < 2**128`.
     function report(string calldata currency, uint256 rate) external {
         if (!_isReporter[msg.sender]) revert FxOracleUnauthorizedReporter(msg.sender);
         if (!bytes(currency).isCurrency() || _isReference(currency)) revert FxOracleInvalidCurrency(currency);
-        if (rate == 0 || rate > type(uint128).max) revert FxOracleZeroRate();
+        if (rate == 0 || rate > type(uint128).max) revert FxOracleInvalidRate(rate, type(uint128).max);
         bytes32 key = _key(currency);
         _reports[key][msg.sender] = Report(uint192(rate), uint64(block.timestamp));
         emit RateReported(currency, msg.sender, rate, block.timestamp);

@@ -11,6 +11,8 @@ interface IBridgePool {
     error BridgePoolExpired(uint256 deadline, uint256 now);
     /// @dev An amount was zero.
     error BridgePoolZeroAmount();
+    /// @dev A swap of `amountIn` would pay nothing (dust).
+    error BridgePoolZeroOutput(uint256 amountIn);
     /// @dev The result `actual` is below the caller's minimum `minimum`.
     error BridgePoolSlippage(uint256 actual, uint256 minimum);
     /// @dev The pool holds `reserve` of the output token; the swap needs `needed`.
@@ -44,14 +46,18 @@ interface IBridgePool {
         uint256 value,
         bool travelRule
     );
-    /// @dev Emitted when `provider` adds liquidity worth `value` (reference currency) and `recipient` gets `shares`.
+    /**
+     * @dev Emitted when `provider` adds liquidity worth `value` and `recipient` gets `shares`; `fee` is what a swap of
+     * the deposit's imbalance (the part that changes the pool's mix) would cost, both in the reference currency.
+     */
     event LiquidityAdded(
         address indexed provider,
         address indexed recipient,
         uint256 amountA,
         uint256 amountB,
         uint256 shares,
-        uint256 value
+        uint256 value,
+        uint256 fee
     );
     /// @dev Emitted when `provider` burns `shares` for `amountA` and `amountB`, paid to `recipient`.
     event LiquidityRemoved(

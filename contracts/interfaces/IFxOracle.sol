@@ -13,8 +13,8 @@ interface IFxOracle {
     error FxOracleBreakerNotTripped(string currency);
     /// @dev `currency` is not an ISO 4217 code, or is the reference currency, which has no reports.
     error FxOracleInvalidCurrency(string currency);
-    /// @dev A reported rate must be positive.
-    error FxOracleZeroRate();
+    /// @dev A reported rate must be positive and at most `max` (2**128 - 1).
+    error FxOracleInvalidRate(uint256 rate, uint256 max);
     /// @dev The caller is not a reporter.
     error FxOracleUnauthorizedReporter(address caller);
     /// @dev `reporter` is a reporter already / is not a reporter.

@@ -14,30 +14,43 @@ export async function reportRates(oracle: FxOracle, reporters: Signer[], rates: 
   }
 }
 
+/** The config's starting rates, 18 decimals, by ISO 4217 code (the reference currency is not listed). */
+export function startingRates(config: BridgeJson): Record<string, bigint> {
+  return Object.fromEntries(Object.entries(config.rates).map(([c, r]) => [c, ethers.parseEther(r)]));
+}
+
 /**
- * Deploys the FxOracle with its reporters and starting rates, one BridgePool per configured pair, and the
- * BridgeRouter that lists them. `admin` holds every admin role until the federation's timelock takes them over.
- * The pools and the router still need to be made exempt in each community's registry: by that community's own
- * governance (its timelock holds the registry), which the simulation does.
+ * Deploys the FxOracle, adds its reporters, and has them report the config's starting rates. `admin` holds its
+ * admin role until the federation's timelock takes it over.
  */
-export async function deployBridge(
-  admin: Signer,
-  reporters: Signer[],
-  config: BridgeJson,
-  communities: DeployedCommunity[],
-): Promise<{ oracle: FxOracle; router: BridgeRouter; pools: DeployedPool[] }> {
-  const adminAddress = await admin.getAddress();
+export async function deployOracle(admin: Signer, reporters: Signer[], config: BridgeJson): Promise<FxOracle> {
   const o = config.oracle;
   const oracle = (await ethers.deployContract(
     "FxOracle",
-    [adminAddress, config.referenceCurrency, o.maxAge, o.maxDeviationBps, o.minReports],
+    [await admin.getAddress(), config.referenceCurrency, o.maxAge, o.maxDeviationBps, o.minReports],
     admin,
   )) as unknown as FxOracle;
   for (const reporter of reporters) await (await oracle.addReporter(await reporter.getAddress())).wait();
-  const rates = Object.fromEntries(Object.entries(config.rates).map(([c, r]) => [c, ethers.parseEther(r)]));
-  await reportRates(oracle, reporters, rates);
-  const router = (await ethers.deployContract("BridgeRouter", [adminAddress], admin)) as unknown as BridgeRouter;
+  await reportRates(oracle, reporters, startingRates(config));
+  return oracle;
+}
 
+/**
+ * Deploys the BridgeRouter and one BridgePool per configured pair (on `oracle`), sets each pool's flow limits (the
+ * config's reference amounts at the starting rates) and lists it with the router. `admin` holds every admin role
+ * until the federation's timelock takes them over (see `handOverToFederation`). The pools and the router still
+ * need to be made exempt in each community's registry: by that community's own governance (its timelock holds the
+ * registry), which the simulation does.
+ */
+export async function deployPools(
+  admin: Signer,
+  oracle: FxOracle,
+  config: BridgeJson,
+  communities: DeployedCommunity[],
+): Promise<{ router: BridgeRouter; pools: DeployedPool[] }> {
+  const adminAddress = await admin.getAddress();
+  const router = (await ethers.deployContract("BridgeRouter", [adminAddress], admin)) as unknown as BridgeRouter;
+  const rates = startingRates(config);
   const byId = new Map(communities.map((c) => [c.id, c]));
   const rateOf = (currency: string) =>
     currency === config.referenceCurrency ? ethers.parseEther("1") : rates[currency];
@@ -63,5 +76,5 @@ export async function deployBridge(
     await (await router.setPool(await pool.getAddress())).wait();
     pools.push({ address: await pool.getAddress(), communities: [idA, idB], tokenA: a.token, tokenB: b.token });
   }
-  return { oracle, router, pools };
+  return { router, pools };
 }

@@ -19,7 +19,12 @@ export interface Deployment {
   /** The indexer discovers every community from this contract's CommunityRegistered events. */
   communityRegistry: { address: string; startBlock: number };
   communityFactory: { address: string; startBlock: number };
-  /** Who holds what on this network: the admin and launcher until the federation exists, and the operators. */
+  /**
+   * Who holds what on this network: `admin` holds DEFAULT_ADMIN_ROLE of the CommunityRegistry, the CommunityFactory,
+   * the sanctions list (if ours), the oracle, the router, the pools, the Federation and the MutualAidFund (the
+   * federation's timelock, after the deploy script's hand-over); `launcher` holds the factory's LAUNCHER_ROLE (the
+   * Federation); the operators of every founding community.
+   */
   roles: {
     admin: string;
     launcher: string;
@@ -28,7 +33,10 @@ export interface Deployment {
     verifier: string;
     complianceOfficer: string;
   };
-  /** The communities launched by the deploy script (communities launched later are in the registry only). */
+  /**
+   * The founding communities, launched through the Federation by the deploy script (communities launched later are
+   * in the registry only).
+   */
   communities: DeployedCommunity[];
   /** The bridge: the indexer discovers pools from the router's PoolSet events. */
   bridge: {
@@ -36,6 +44,20 @@ export interface Deployment {
     router: { address: string; startBlock: number };
     reporters: string[];
     pools: DeployedPool[];
+  };
+  /** The federation: every admin role above ends with its timelock. */
+  federation: {
+    seats: { address: string; startBlock: number };
+    governor: { address: string; startBlock: number };
+    timelock: { address: string; startBlock: number };
+    federation: { address: string; startBlock: number };
+    mutualAidFund: { address: string; startBlock: number };
+    /** Who exercises each founding community's seat once its own governance delegates it (community id -> address). */
+    representatives: Record<string, string>;
+    /** EMERGENCY_ROLE holders of the mutual-aid fund. */
+    emergencyCommittee: string[];
+    /** The founding charter: version 1's hash and URI. */
+    charter: { hash: string; uri: string };
   };
 }
 

@@ -1,6 +1,6 @@
-import type { Signer } from "ethers";
+import type { ContractTransactionReceipt, Signer } from "ethers";
 import { ethers } from "hardhat";
-import type { CommunityFactory, CommunityRegistry, ICommunityFactory } from "../../typechain-types";
+import type { CommunityFactory, CommunityRegistry, Federation, ICommunityFactory } from "../../typechain-types";
 import { deployImplementations } from "./community";
 
 export interface Core {
@@ -11,8 +11,9 @@ export interface Core {
 
 /**
  * Deploys what every community is launched from: the four implementations, the CommunityRegistry and the
- * CommunityFactory (holding the registry's REGISTRAR_ROLE). `admin` keeps both contracts' admin roles and the
- * factory's LAUNCHER_ROLE until the federation's timelock takes them over.
+ * CommunityFactory (holding the registry's REGISTRAR_ROLE). `admin` receives both contracts' admin roles and the
+ * factory's LAUNCHER_ROLE. (scripts/deploy.ts: the deployer, until `deployFederation` makes the Federation the only
+ * launcher and `handOverToFederation` gives the admin roles to the federation's timelock.)
  */
 export async function deployCore(deployer: Signer, admin: string, sanctionsOracle: string): Promise<Core> {
   const { token, registry } = await deployImplementations(deployer);
@@ -71,9 +72,33 @@ export async function launchCommunity(
   config: ICommunityFactory.CommunityConfigStruct,
 ): Promise<LaunchedCommunity> {
   const receipt = await (await factory.connect(launcher).launch(config)).wait();
-  if (!receipt) throw new Error(`launch of ${config.id} was not mined`);
-  const registry = await ethers.getContractAt("CommunityRegistry", await factory.communityRegistry());
+  return launchedIn(receipt, String(config.id), await factory.communityRegistry());
+}
+
+/**
+ * Launches an admitted community through the Federation (`launcher` is the launcher it admitted): the factory
+ * launches it with the federation's compliance defaults, and its timelock receives a seat.
+ */
+export async function launchThroughFederation(
+  federation: Federation,
+  launcher: Signer,
+  config: ICommunityFactory.CommunityConfigStruct,
+): Promise<LaunchedCommunity> {
+  const receipt = await (await federation.connect(launcher).launch(config)).wait();
+  const factory = await ethers.getContractAt("CommunityFactory", await federation.factory());
+  return launchedIn(receipt, String(config.id), await factory.communityRegistry());
+}
+
+/** The community a launch transaction registered, from the CommunityRegistry's CommunityRegistered event. */
+async function launchedIn(
+  receipt: ContractTransactionReceipt | null,
+  id: string,
+  registryAddress: string,
+): Promise<LaunchedCommunity> {
+  if (!receipt) throw new Error(`launch of ${id} was not mined`);
+  const registry = await ethers.getContractAt("CommunityRegistry", registryAddress);
   for (const log of receipt.logs) {
+    if (log.address.toLowerCase() !== registryAddress.toLowerCase()) continue;
     const parsed = registry.interface.parseLog(log);
     if (parsed?.name !== "CommunityRegistered") continue;
     return {
@@ -86,5 +111,5 @@ export async function launchCommunity(
       gasUsed: receipt.gasUsed,
     };
   }
-  throw new Error(`launch of ${config.id}: no CommunityRegistered event in ${receipt.hash}`);
+  throw new Error(`launch of ${id}: no CommunityRegistered event in ${receipt.hash}`);
 }

@@ -13,6 +13,7 @@ import {
   deployBridgePoolFixture,
   deployEmptyPoolFixture,
   deployFundedPoolFixture,
+  exempt,
   FEE_BPS,
   inAnHour,
   MAX_AGE,
@@ -20,11 +21,22 @@ import {
   RATES,
   setRate,
 } from "./fixtures";
-import { ceilDiv, crossRate, E18, exactValueOf, poolValueOf, poolValueUpOf, sharesFor, swapQuote } from "./poolMath";
+import {
+  ceilDiv,
+  crossRate,
+  depositOf,
+  E18,
+  exactValueOf,
+  poolValueOf,
+  poolValueUpOf,
+  sharesFor,
+  swapQuote,
+} from "./poolMath";
 
 /**
  * BridgePool: KATY (token A, USD) against MTY (token B, MXN at 0.05 USD). The travel-rule thresholds are the
- * communities' own: 1,000 KATY in katy, 18,000 MTY in monterrey.
+ * communities' own, as the fixture sets them (COMPLIANCE in ./fixtures): 1,000 KATY in katy, 18,000 MTY in
+ * monterrey.
  */
 
 type Pool = Awaited<ReturnType<typeof deployEmptyPoolFixture>>;
@@ -35,8 +47,8 @@ const MAX_AMPLIFICATION = 1_000n;
 const SHORT_WINDOW = 300n;
 const LONG_WINDOW = 86_400n;
 const REASON = ethers.encodeBytes32String("bridge-test");
-/** Set this to run the tests of suspected contract bugs (they fail until the contract is fixed). */
-const itBug = process.env.BRIDGE_BUGS === "true" ? it : it.skip;
+/** The pools' curve in the fixtures, as the model takes it. */
+const CURVE = { feeBps: FEE_BPS, amplification: AMPLIFICATION };
 
 /** Fixes the next block's timestamp (`ahead` seconds after the latest) and returns it. */
 async function nextTimestamp(ahead = 1): Promise<bigint> {
@@ -335,13 +347,6 @@ describe("BridgePool", () => {
         amountIn: 1n,
         priced: "curve",
       },
-      {
-        name: "dust: 19 wei of MTY are worth 0 wei of KATY",
-        reserves: [KC(100_000), KC(2_000_000)],
-        direction: "MTY->KATY",
-        amountIn: 19n,
-        priced: "oracle",
-      },
     ];
 
     for (const row of rows) {
@@ -425,6 +430,62 @@ describe("BridgePool", () => {
           f.alice,
           expected.amountOut,
         );
+      });
+    });
+
+    describe("when the amount out would be 0 (dust)", () => {
+      const rows = [
+        { name: "19 wei of MTY are worth 0 wei of KATY", reserves: [KC(100_000), KC(2_000_000)], amountIn: 19n },
+        // the KATY side is rich, so the curve pays the oracle's 1 wei; the fee rounds up to all of it
+        { name: "20 wei of MTY: 1 wei gross, all of it fee", reserves: [KC(150_000), KC(1_000_000)], amountIn: 20n },
+      ] as const;
+      for (const row of rows) {
+        it(`quotes 0 out and swap reverts with BridgePoolZeroOutput(amountIn): ${row.name}`, async () => {
+          const f = await loadFixture(deployEmptyPoolFixture);
+          await f.pool.connect(f.lp).addLiquidity(...row.reserves, 0, f.lp.address, await inAnHour());
+          const expected = await expectedQuote(f, f.monterrey, row.amountIn);
+          expect(expected.amountOut).to.equal(0n);
+          expect([...(await f.pool.quote(f.monterrey.address, row.amountIn))]).to.deep.equal([
+            0n,
+            expected.fee,
+            crossRate(RATES.MXN, RATES.USD),
+          ]);
+          await expect(swap(f, f.alice, f.monterrey, row.amountIn))
+            .to.be.revertedWithCustomError(f.pool, "BridgePoolZeroOutput")
+            .withArgs(row.amountIn);
+          // the least input that pays anything settles; a wei less is still dust
+          let least = row.amountIn + 1n;
+          while ((await expectedQuote(f, f.monterrey, least)).amountOut === 0n) least += 1n;
+          await expect(swap(f, f.alice, f.monterrey, least - 1n))
+            .to.be.revertedWithCustomError(f.pool, "BridgePoolZeroOutput")
+            .withArgs(least - 1n);
+          const paid = await expectedQuote(f, f.monterrey, least);
+          await expect(swap(f, f.alice, f.monterrey, least)).to.changeTokenBalance(
+            f.katy.token,
+            f.alice,
+            paid.amountOut,
+          );
+        });
+      }
+    });
+
+    describe("when the amount in is zero", () => {
+      it("quotes (0, 0, rate) both ways, even on an empty pool", async () => {
+        const f = await loadFixture(deployEmptyPoolFixture);
+        const rates = { katy: crossRate(RATES.USD, RATES.MXN), monterrey: crossRate(RATES.MXN, RATES.USD) };
+        expect([rates.katy, rates.monterrey]).to.deep.equal([KC(20), KC("0.05")]);
+        expect([...(await f.pool.quote(f.katy.address, 0))]).to.deep.equal([0n, 0n, rates.katy]);
+        expect([...(await f.pool.quote(f.monterrey.address, 0))]).to.deep.equal([0n, 0n, rates.monterrey]);
+        await f.pool.connect(f.lp).addLiquidity(KC(100_000), KC(2_000_000), 0, f.lp.address, await inAnHour());
+        expect([...(await f.pool.quote(f.katy.address, 0))]).to.deep.equal([0n, 0n, rates.katy]);
+        expect([...(await f.pool.quote(f.monterrey.address, 0))]).to.deep.equal([0n, 0n, rates.monterrey]);
+      });
+
+      it("still checks the token: BridgePoolUnknownToken(token)", async () => {
+        const f = await loadFixture(deployEmptyPoolFixture);
+        await expect(f.pool.quote(f.toronto.address, 0))
+          .to.be.revertedWithCustomError(f.pool, "BridgePoolUnknownToken")
+          .withArgs(f.toronto.address);
       });
     });
   });
@@ -546,11 +607,23 @@ describe("BridgePool", () => {
           .withArgs(q.amountOut, KC(2_000_000));
       });
 
-      it("reverts with BridgePoolInsufficientLiquidity(0, 0) on an empty pool", async () => {
+      it("reverts with BridgePoolInsufficientLiquidity(amountOut, 0) when the output reserve is empty", async () => {
         const f = await loadFixture(deployEmptyPoolFixture);
+        await f.pool.connect(f.lp).addLiquidity(KC(100_000), 0, 0, f.lp.address, await inAnHour());
+        const q = await expectedQuote(f, f.katy, KC(1));
+        expect(q.amountOut).to.be.greaterThan(0n);
         await expect(swap(f, f.alice, f.katy, KC(1)))
           .to.be.revertedWithCustomError(f.pool, "BridgePoolInsufficientLiquidity")
-          .withArgs(0, 0);
+          .withArgs(q.amountOut, 0);
+      });
+
+      it("reverts with BridgePoolZeroOutput(amountIn) on an empty pool: the curve pays nothing", async () => {
+        const f = await loadFixture(deployEmptyPoolFixture);
+        for (const tokenIn of [f.katy, f.monterrey]) {
+          await expect(swap(f, f.alice, tokenIn, KC(1)))
+            .to.be.revertedWithCustomError(f.pool, "BridgePoolZeroOutput")
+            .withArgs(KC(1));
+        }
       });
     });
 
@@ -732,38 +805,135 @@ describe("BridgePool", () => {
       });
 
       describe("when a provider deposits one token and withdraws at once", () => {
-        // BUG (reported): removeLiquidity records no outflow and addLiquidity no inflow, so a single-sided deposit
-        // followed by a withdrawal exchanges one token for the other at the oracle's rate, with no fee, no curve
-        // and past the flow limits (which are there to bound what leaves the pool, e.g. on a bad rate).
-        // Run with BRIDGE_BUGS=true.
-        itBug(
-          "BUG: reverts with BridgePoolFlowLimitExceeded when the withdrawal takes MTY past the limit",
-          async () => {
-            const f = await loadFixture(deployFundedPoolFixture);
-            await f.pool.connect(f.admin).setFlowLimits(f.monterrey.address, KC(1_000), KC(1_000));
-            await f.pool.connect(f.lp2).addLiquidity(KC(10_000), 0, 0, f.lp2.address, await inAnHour());
-            const shares = await f.pool.balanceOf(f.lp2.address);
-            await expect(
-              f.pool.connect(f.lp2).removeLiquidity(shares, 0, 0, f.lp2.address, await inAnHour()),
-            ).to.be.revertedWithCustomError(f.pool, "BridgePoolFlowLimitExceeded");
-          },
-        );
+        /** What depositing `amountA` KATY alone, then withdrawing the shares it earns, pays back (the model). */
+        async function roundTripOf(f: Pool, amountA: bigint) {
+          const [reserveA, reserveB] = await f.pool.reserves();
+          const supply = await f.pool.totalSupply();
+          const d = depositOf(amountA, 0n, { reserveA, reserveB, supply }, RATES.USD, RATES.MXN, CURVE);
+          const supplyAfter = supply + d.shares;
+          const katyBack = ((reserveA + amountA) * d.shares) / supplyAfter;
+          const mtyOut = (reserveB * d.shares) / supplyAfter;
+          return { ...d, supply, supplyAfter, katyBack, mtyOut, given: amountA - katyBack };
+        }
 
-        it("exchanges KATY for MTY at the oracle rate with no fee, past a 1,000 MTY limit, today (see above)", async () => {
+        /** `who` (lp2 unless given) deposits `amountA` KATY and withdraws the shares at once; checks the model. */
+        async function roundTrip(f: Pool, amountA: bigint, who = f.lp2) {
+          const expected = await roundTripOf(f, amountA);
+          await expect(f.pool.connect(who).addLiquidity(amountA, 0, 0, who.address, await inAnHour()))
+            .to.emit(f.pool, "LiquidityAdded")
+            .withArgs(who.address, who.address, amountA, 0, expected.shares, expected.value, expected.fee);
+          const tx = f.pool.connect(who).removeLiquidity(expected.shares, 0, 0, who.address, await inAnHour());
+          await expect(tx)
+            .to.emit(f.pool, "LiquidityRemoved")
+            .withArgs(who.address, who.address, expected.katyBack, expected.mtyOut, expected.shares);
+          return expected;
+        }
+
+        it("reverts with BridgePoolFlowLimitExceeded(MTY, window, amountB, limit) when the withdrawal takes MTY past the limit", async () => {
           const f = await loadFixture(deployFundedPoolFixture);
           await f.pool.connect(f.admin).setFlowLimits(f.monterrey.address, KC(1_000), KC(1_000));
+          const expected = await roundTripOf(f, KC(10_000));
           await f.pool.connect(f.lp2).addLiquidity(KC(10_000), 0, 0, f.lp2.address, await inAnHour());
-          const shares = await f.pool.balanceOf(f.lp2.address);
-          expect(shares).to.equal(KC(10_000));
-          const tx = await f.pool.connect(f.lp2).removeLiquidity(shares, 0, 0, f.lp2.address, await inAnHour());
-          // 10,000 / 210,000 of the pool: 4,761.9 KATY back and 95,238 MTY for the other 5,238.1 KATY, i.e. 20 MTY
-          // per KATY (the oracle's rate) to the wei, where a swap would pay the curve's price less 0.30%
-          const [katyBack, mtyOut] = [(KC(110_000) * shares) / KC(210_000), (KC(2_000_000) * shares) / KC(210_000)];
-          await expect(tx).to.changeTokenBalance(f.monterrey.token, f.lp2, mtyOut);
-          expect(mtyOut).to.be.greaterThan(KC(1_000) * 90n);
-          expect((KC(10_000) - katyBack) * 20n - mtyOut).to.be.at.most(20n);
-          const [viaSwap] = await f.pool.quote(f.katy.address, KC(10_000) - katyBack);
-          expect(viaSwap).to.be.lessThan(mtyOut);
+          expect(await f.pool.balanceOf(f.lp2.address)).to.equal(expected.shares);
+          // the short window is checked first
+          await expect(f.pool.connect(f.lp2).removeLiquidity(expected.shares, 0, 0, f.lp2.address, await inAnHour()))
+            .to.be.revertedWithCustomError(f.pool, "BridgePoolFlowLimitExceeded")
+            .withArgs(f.monterrey.address, 0, expected.mtyOut, KC(1_000));
+        });
+
+        it("pays the fee on its imbalance (a swap's cost, scaled): the round trip loses the fee, less its own shares' part of it", async () => {
+          const f = await loadFixture(deployFundedPoolFixture);
+          const t = await roundTrip(f, KC(10_000));
+          // by hand: a one-sided 10,000 KATY into the balanced 100,000 KATY / 2,000,000 MTY pool (each side worth
+          // 100,000) moves 10,000 * 100,000 / 200,000 = 5,000 of value to the MTY side. A swap of 5,000 KATY now:
+          // x = 2,000,000 MTY, y = 2,000,000, D = 4 * 4,000,000 = 16,000,000, a*p = 100,000 MTY, so
+          // gross = 18,000,000 * 100,000 / 18,100,000 = 99,447.513812154696132596 MTY, its fee (0.30%, up)
+          // 298.342541436464088398, out 99,149.171270718232044198 MTY, worth 4,957.458563535911602209 (down).
+          // It costs 5,000 - 4,957.458563535911602209 = 42.541436464088397791; scaled by P / (PY + r*PX), here
+          // 2 * 5,000 / (5,000 + 4,957.458563535911602209), the fee is 42.723187038783776287 (up); shares
+          // 200,000 * (10,000 - fee) / 200,000 = 9,957.276812961216223713, of 209,957.276812961216223713 after
+          expect([t.value, t.fee, t.shares, t.supplyAfter]).to.deep.equal([
+            KC(10_000),
+            KC("42.723187038783776287"),
+            KC("9957.276812961216223713"),
+            KC("209957.276812961216223713"),
+          ]);
+          expect([t.katyBack, t.mtyOut]).to.deep.equal([
+            (KC(110_000) * t.shares) / t.supplyAfter,
+            (KC(2_000_000) * t.shares) / t.supplyAfter,
+          ]);
+          // the value lost (exact, at the oracle's rates) is at least fee * supply / supplyAfter: 40.697 KATY
+          const lost =
+            exactValueOf(KC(10_000), 0n, RATES.USD, RATES.MXN) -
+            exactValueOf(t.katyBack, t.mtyOut, RATES.USD, RATES.MXN);
+          expect(lost * t.supplyAfter).to.be.at.least(t.fee * E18 * t.supply);
+          expect(lost).to.be.greaterThan(KC("40.697") * E18);
+          // where the fee-free round trip paid the oracle's 20 MTY per KATY to the wei
+          expect(t.given * 20n - t.mtyOut).to.be.greaterThan(KC(810));
+        });
+
+        // In the balanced pool a swap of KATY is priced on the curve, below the oracle rate. The round trip is
+        // charged what a swap of its imbalance (5,000 and 150,000 of value) costs, scaled so that it exchanges at
+        // that swap's rate r, and gives up less KATY than that imbalance, which a swap would exchange at a better
+        // price: swap() is the better deal, by 2.4e-4 and 7.8% of what it pays.
+        for (const [amountA, given, mtyOut, viaSwapOut] of [
+          [KC(10_000), "4783.22225334693424523", "94850.504484601195541286", "94873.229793963000846465"],
+          [KC(300_000), "67899.637868598034143819", "1160501.810657009829280908", "1258939.308907239637617271"],
+        ] as const) {
+          it(`gets no better exchange than swap() would give at the same state: ${ethers.formatEther(amountA)} KATY in the balanced pool`, async () => {
+            const f = await loadFixture(deployFundedPoolFixture);
+            const planned = await roundTripOf(f, amountA);
+            const viaSwap = await expectedQuote(f, f.katy, planned.given);
+            expect(viaSwap.gross).to.be.lessThan(viaSwap.atOracle, "swaps are priced on the curve");
+            expect([...(await f.pool.quote(f.katy.address, planned.given))]).to.deep.equal([
+              viaSwap.amountOut,
+              viaSwap.fee,
+              viaSwap.rate,
+            ]);
+            // lp holds the KATY for the larger round trip
+            const t = await roundTrip(f, amountA, amountA > KC(100_000) ? f.lp : f.lp2);
+            expect([t.given, t.mtyOut, viaSwap.amountOut]).to.deep.equal([KC(given), KC(mtyOut), KC(viaSwapOut)]);
+            expect(t.mtyOut).to.be.lessThan(viaSwap.amountOut);
+          });
+        }
+
+        // Where swaps are priced at the oracle rate, a swap of any size up to the imbalance pays the same rate
+        // r = 1 - 0.30% (in value), and a swap of the imbalance I costs (1 - r) * I. A one-sided deposit v of X
+        // charged F withdraws, in value, (v*PY + F*PX) / (P + v - F) of X less than it gave, for (v - F)*PY / (P + v
+        // - F) of Y: the rate (v - F)*PY / (v*PY + F*PX), which is r exactly when F = (1 - r)*v*PY / (PY + r*PX) =
+        // (1 - r) * I * P / (PY + r*PX): the scaled fee. So the round trip and swap() agree but for rounding (with
+        // the unscaled fee, (1 - r) * I, the round trip beat swap() by 2.255e-6 here, a fee-squared term).
+        it("costs what a swap costs when swaps are priced at the oracle rate, to rounding (within the fee squared)", async () => {
+          const f = await loadFixture(deployEmptyPoolFixture);
+          // the MTY side is rich: swaps from KATY pay the oracle rate less the fee
+          await f.pool.connect(f.lp).addLiquidity(KC(50_000), KC(3_000_000), 0, f.lp.address, await inAnHour());
+          const planned = await roundTripOf(f, KC(10_000));
+          const viaSwap = await expectedQuote(f, f.katy, planned.given);
+          expect(viaSwap.gross).to.equal(viaSwap.atOracle);
+          expect([...(await f.pool.quote(f.katy.address, planned.given))]).to.deep.equal([
+            viaSwap.amountOut,
+            viaSwap.fee,
+            viaSwap.rate,
+          ]);
+          const t = await roundTrip(f, KC(10_000));
+          // by hand: 7,500 of the 10,000 move to the MTY side; a swap of 7,500 KATY pays 150,000 MTY less 0.30%,
+          // worth 7,477.5: it costs 22.5, scaled by 200,000 / (150,000 + 0.997 * 50,000) to a fee of
+          // 22.516887665749311984 (up, as in the deposit rows), shares 9,977.483112334250688016
+          expect([t.fee, t.shares]).to.deep.equal([KC("22.516887665749311984"), KC("9977.483112334250688016")]);
+          // the round trip gives up 7,148.984844152130397484 KATY for 142,550.757792393480125821 MTY, where
+          // swap() pays 142,550.75779239348012583: 9 wei more, the rounding of the fee and of the shares
+          expect([t.given, t.mtyOut, viaSwap.amountOut]).to.deep.equal([
+            KC("7148.984844152130397484"),
+            KC("142550.757792393480125821"),
+            KC("142550.75779239348012583"),
+          ]);
+          expect(t.mtyOut).to.be.at.most(viaSwap.amountOut);
+          const diff = viaSwap.amountOut - t.mtyOut;
+          // the two differ by rounding only: far within (0.30%)^2 of the input's worth at the oracle rate
+          expect(diff * 10_000n * 10_000n).to.be.at.most(viaSwap.atOracle * FEE_BPS * FEE_BPS);
+          expect(diff).to.be.at.most(100n);
+          // and the round trip is no fee-free exchange at the oracle rate
+          expect(t.mtyOut).to.be.lessThan(viaSwap.atOracle - viaSwap.fee / 2n);
         });
       });
 
@@ -792,6 +962,7 @@ describe("BridgePool", () => {
         const [a, b] = [KC(1_000), KC(30_000)];
         const value = poolValueOf(a, b, RATES.USD, RATES.MXN);
         expect(value).to.equal(KC(2_500));
+        expect([...(await f.pool.depositValue(a, b))]).to.deep.equal([value, 0n]);
         const tx = await f.pool.connect(f.lp).addLiquidity(a, b, 0, f.lp2.address, await inAnHour());
         await expect(tx).to.emit(f.pool, "Transfer").withArgs(ethers.ZeroAddress, DEAD, MINIMUM_LIQUIDITY);
         await expect(tx)
@@ -799,7 +970,7 @@ describe("BridgePool", () => {
           .withArgs(ethers.ZeroAddress, f.lp2.address, value - MINIMUM_LIQUIDITY);
         await expect(tx)
           .to.emit(f.pool, "LiquidityAdded")
-          .withArgs(f.lp.address, f.lp2.address, a, b, value - MINIMUM_LIQUIDITY, value);
+          .withArgs(f.lp.address, f.lp2.address, a, b, value - MINIMUM_LIQUIDITY, value, 0);
         await expect(tx).to.emit(f.pool, "ReservesUpdated").withArgs(a, b);
         await expect(tx).to.changeTokenBalances(f.katy.token, [f.lp, f.pool], [-a, a]);
         await expect(tx).to.changeTokenBalances(f.monterrey.token, [f.lp, f.pool], [-b, b]);
@@ -808,11 +979,12 @@ describe("BridgePool", () => {
         expect(await f.pool.poolValue()).to.equal(value);
       });
 
-      it("accepts a single token", async () => {
+      it("accepts a single token, with no fee (the empty pool has no mix to differ from)", async () => {
         const f = await loadFixture(deployEmptyPoolFixture);
+        expect([...(await f.pool.depositValue(0, KC(20_000)))]).to.deep.equal([KC(1_000), 0n]);
         await expect(f.pool.connect(f.lp).addLiquidity(0, KC(20_000), 0, f.lp.address, await inAnHour()))
           .to.emit(f.pool, "LiquidityAdded")
-          .withArgs(f.lp.address, f.lp.address, 0, KC(20_000), KC(1_000) - MINIMUM_LIQUIDITY, KC(1_000));
+          .withArgs(f.lp.address, f.lp.address, 0, KC(20_000), KC(1_000) - MINIMUM_LIQUIDITY, KC(1_000), 0);
       });
 
       for (const [name, a, b, value] of [
@@ -842,19 +1014,31 @@ describe("BridgePool", () => {
         { name: "odd amounts", a: KC("123.456789012345678901"), b: KC("98765.432109876543210987") },
       ];
       for (const row of rows) {
-        it(`mints supply * value / poolValue shares, rounded down, for ${row.name}`, async () => {
+        it(`mints supply * (value - fee) / poolValue shares, rounded down, for ${row.name}`, async () => {
           const f = await loadFixture(deployFundedPoolFixture);
           await swap(f, f.alice, f.katy, KC(3_333)); // fees make a share worth more than 1 wei of value
           const supply = await f.pool.totalSupply();
           const [reserveA, reserveB] = await f.pool.reserves();
           const poolValue = poolValueOf(reserveA, reserveB, RATES.USD, RATES.MXN);
           expect(await f.pool.poolValue()).to.equal(poolValue);
-          const value = poolValueOf(row.a, row.b, RATES.USD, RATES.MXN);
-          const shares = sharesFor(value, supply, poolValueUpOf(reserveA, reserveB, RATES.USD, RATES.MXN));
-          expect((supply * value) % poolValue).to.not.equal(0n, "the row exercises the rounding");
+          const poolValueUp = poolValueUpOf(reserveA, reserveB, RATES.USD, RATES.MXN);
+          const { value, fee, shares } = depositOf(
+            row.a,
+            row.b,
+            { reserveA, reserveB, supply },
+            RATES.USD,
+            RATES.MXN,
+            CURVE,
+          );
+          expect(value).to.equal(poolValueOf(row.a, row.b, RATES.USD, RATES.MXN));
+          // the swap left the pool's mix off 1:1, so even "both tokens" (1:1 in value) pays a fee
+          expect(fee).to.be.greaterThan(0n);
+          expect(shares).to.equal(sharesFor(value - fee, supply, poolValueUp));
+          expect((supply * (value - fee)) % poolValueUp).to.not.equal(0n, "the row exercises the rounding");
+          expect([...(await f.pool.depositValue(row.a, row.b))]).to.deep.equal([value, fee]);
           await expect(f.pool.connect(f.lp2).addLiquidity(row.a, row.b, 0, f.lp3.address, await inAnHour()))
             .to.emit(f.pool, "LiquidityAdded")
-            .withArgs(f.lp2.address, f.lp3.address, row.a, row.b, shares, value);
+            .withArgs(f.lp2.address, f.lp3.address, row.a, row.b, shares, value, fee);
           expect(await f.pool.balanceOf(f.lp3.address)).to.equal(shares);
           expect([...(await f.pool.reserves())]).to.deep.equal([reserveA + row.a, reserveB + row.b]);
           // rounding favours the pool: the new shares' claim is worth no more than the deposit
@@ -867,28 +1051,46 @@ describe("BridgePool", () => {
         for (const r of f.reporters) await f.oracle.connect(r).report("MXN", KC("0.052"));
         const [reserveA, reserveB] = await f.pool.reserves();
         expect(await f.pool.poolValue()).to.equal(poolValueOf(reserveA, reserveB, RATES.USD, KC("0.052")));
-        const value = poolValueOf(0n, KC(100_000), RATES.USD, KC("0.052"));
-        expect(value).to.equal(KC(5_200));
-        const shares = sharesFor(
-          value,
-          await f.pool.totalSupply(),
-          poolValueUpOf(reserveA, reserveB, RATES.USD, KC("0.052")),
+        const supply = await f.pool.totalSupply();
+        const { value, fee, shares } = depositOf(
+          0n,
+          KC(100_000),
+          { reserveA, reserveB, supply },
+          RATES.USD,
+          KC("0.052"),
+          CURVE,
         );
+        // by hand: the pool is worth 100,000 + 104,000; the deposit 5,200, of which 5,200 * 100,000 / 204,000 =
+        // 2,549.019607843137254901 moves to the KATY side. A swap of it, 49,019.607843137254901942 MTY (down) at
+        // 0.052 KATY each: x = 104,000 KATY, y = 100,000, D = 4 * 204,000, a*p = 2,549.0196078431372549, so
+        // gross = 916,000 * a*p / (920,000 + a*p) = 2,530.924548352816153026, out (less 0.30%, rounded up)
+        // 2,523.331774707757704566 KATY: cost 2,549.019607843137254901 - 2,523.331774707757704566 =
+        // 25.687833135379550335. MTY is in excess, PX = 104,000, PY = 100,000: fee = 25.687833135379550335 *
+        // 204,000 * 2,549.019607843137254901 / (100,000 * 2,549.019607843137254901 + 2,523.331774707757704566 *
+        // 104,000) = 25.820487610823745409 (up)
+        expect([value, fee]).to.deep.equal([KC(5_200), KC("25.820487610823745409")]);
+        expect(shares).to.equal((supply * (KC(5_200) - fee)) / KC(204_000));
+        expect(shares).to.equal(KC("5072.725012146251229991"));
+        expect([...(await f.pool.depositValue(0, KC(100_000)))]).to.deep.equal([value, fee]);
         await expect(f.pool.connect(f.lp2).addLiquidity(0, KC(100_000), 0, f.lp2.address, await inAnHour()))
           .to.emit(f.pool, "LiquidityAdded")
-          .withArgs(f.lp2.address, f.lp2.address, 0, KC(100_000), shares, value);
+          .withArgs(f.lp2.address, f.lp2.address, 0, KC(100_000), shares, value, fee);
       });
 
       it("reverts with BridgePoolSlippage(shares, minShares) below minShares, and accepts minShares equal to it", async () => {
         const f = await loadFixture(deployFundedPoolFixture);
-        const shares = KC(1_000); // the pool is worth exactly its supply
+        // the pool is worth exactly its supply; 1,000 KATY alone moves 500 of value to the MTY side. A swap of 500
+        // KATY: gross = 18,000,000 * 10,000 / 18,010,000 = 9,994.447529150471960022 MTY, out (less 0.30%)
+        // 9,964.464186563020544141 MTY, worth 498.223209328151027207: cost 1.776790671848972793, fee =
+        // 1.776790671848972793 * 1,000 / 998.223209328151027207 (up) = 1.779953276226499055
+        const shares = KC("998.220046723773500945");
         const deadline = await inAnHour();
         await expect(f.pool.connect(f.lp2).addLiquidity(KC(1_000), 0, shares + 1n, f.lp2.address, deadline))
           .to.be.revertedWithCustomError(f.pool, "BridgePoolSlippage")
           .withArgs(shares, shares + 1n);
         await expect(f.pool.connect(f.lp2).addLiquidity(KC(1_000), 0, shares, f.lp2.address, deadline))
           .to.emit(f.pool, "LiquidityAdded")
-          .withArgs(f.lp2.address, f.lp2.address, KC(1_000), 0, shares, KC(1_000));
+          .withArgs(f.lp2.address, f.lp2.address, KC(1_000), 0, shares, KC(1_000), KC("1.779953276226499055"));
       });
 
       it("reverts with BridgePoolSlippage(0, 0) for a deposit worth no share", async () => {
@@ -897,6 +1099,333 @@ describe("BridgePool", () => {
         await expect(f.pool.connect(f.lp2).addLiquidity(0, 19n, 0, f.lp2.address, await inAnHour()))
           .to.be.revertedWithCustomError(f.pool, "BridgePoolSlippage")
           .withArgs(0, 0);
+      });
+
+      it("reverts with BridgePoolSlippage(0, 0) when the fee takes the whole deposit", async () => {
+        const f = await loadFixture(deployEmptyPoolFixture);
+        // a pool of MTY only: 1 wei of KATY moves all its value (1 wei) to the MTY side; a swap of 1 wei of KATY
+        // pays 20 wei of MTY at the oracle rate less its fee (0.30%, rounded up to 1 wei): 19 wei, worth 0 wei
+        // (rounded down), so the swap costs the whole wei, and so does the fee: PX = 0, PY = P, so the scaling is
+        // ceil(1 * P * 1 / (P * 1 + 0)) = 1 wei
+        await f.pool.connect(f.lp).addLiquidity(0, KC(2_000_000), 0, f.lp.address, await inAnHour());
+        expect([...(await f.pool.depositValue(1n, 0))]).to.deep.equal([1n, 1n]);
+        await expect(f.pool.connect(f.lp2).addLiquidity(1n, 0, 0, f.lp2.address, await inAnHour()))
+          .to.be.revertedWithCustomError(f.pool, "BridgePoolSlippage")
+          .withArgs(0, 0);
+        // with no swap fee, the swap pays 20 wei of MTY, worth the whole wei: no fee, and the wei earns a share
+        await f.pool.connect(f.admin).setCurve(0, AMPLIFICATION);
+        await expect(f.pool.connect(f.lp2).addLiquidity(1n, 0, 0, f.lp2.address, await inAnHour()))
+          .to.emit(f.pool, "LiquidityAdded")
+          .withArgs(f.lp2.address, f.lp2.address, 1n, 0, 1n, 1n, 0);
+      });
+    });
+
+    describe("when the deposit's mix differs from the pool's: what a swap of its imbalance would cost", () => {
+      // By hand. The pool holds `reserves`, its first deposit, so its supply is its value rounded down (200,000 in
+      // most rows). With the pool's values PA, PB (rounded up) and the deposit's vA, vB (rounded down), the
+      // imbalance is |floor(vA*PB / (PA + PB)) - floor(vB*PA / (PA + PB))|, moved from the side in excess to the
+      // other. A swap of it would cost `cost`: the imbalance in the excess token (rounded down) is quoted on the
+      // curve at the current reserves (x = reserveIn*p and y = reserveOut in output units, D = amp*(x + y),
+      // gross = min(a*p, (y + D)*a*p / (x + D + a*p)), less the swap fee rounded up), the output valued down
+      // (outValue), and cost = imbalance - outValue. The fee is that cost scaled by P / (PY + r*PX), r = outValue /
+      // imbalance (PX the excess side's pool value, PY the other's, P = PA + PB), rounded up, at most the imbalance:
+      //   fee = min(imbalance, ceil(cost * (P * imbalance) / (PY * imbalance + outValue * PX))),
+      // which in the balanced pool (PX = PY = P / 2) is ceil(cost * 2 * imbalance / (imbalance + outValue)). The
+      // shares are supply * (value - fee) / (PA + PB), rounded down.
+      // In the balanced pool (x = y = 2,000,000 MTY from KATY, 100,000 KATY from MTY, D = 4 * (x + y)) a swap is
+      // priced on the curve; in the MTY-rich one a swap from KATY is priced at the oracle rate.
+      interface FeeRow {
+        name: string;
+        reserves: [bigint, bigint];
+        deposit: [bigint, bigint];
+        feeBps?: bigint;
+        amplification?: bigint;
+        mxnRate?: bigint;
+        value: bigint;
+        fee: bigint;
+        shares: bigint;
+      }
+      const balanced: [bigint, bigint] = [KC(100_000), KC(2_000_000)]; // 100,000 USD a side
+      const mtyRich: [bigint, bigint] = [KC(50_000), KC(3_000_000)]; // 50,000 USD and 150,000 USD
+      const rows: FeeRow[] = [
+        {
+          // 1,000 * 100,000 / 200,000 = 500 = 1,000 * 100,000 / 200,000 the other way: no imbalance
+          name: "a deposit in the pool's mix (1:1) pays no fee",
+          reserves: balanced,
+          deposit: [KC(1_000), KC(20_000)],
+          value: KC(2_000),
+          fee: 0n,
+          shares: KC(2_000),
+        },
+        {
+          // 5,000 KATY swapped: a*p = 100,000 MTY, gross = 18,000,000 * 100,000 / 18,100,000 =
+          // 99,447.513812154696132596, out 99,149.171270718232044198 MTY worth 4,957.458563535911602209: cost
+          // 42.541436464088397791, fee = 42.541436464088397791 * 10,000 / 9,957.458563535911602209 (up)
+          name: "KATY only: 5,000 of its 10,000 move to the MTY side, swapped on the curve",
+          reserves: balanced,
+          deposit: [KC(10_000), 0n],
+          value: KC(10_000),
+          fee: KC("42.723187038783776287"),
+          shares: KC("9957.276812961216223713"),
+        },
+        {
+          // 5,000 of value is 100,000 MTY: a*p = 5,000 KATY, gross = 900,000 * 5,000 / 905,000 =
+          // 4,972.375690607734806629, out 4,957.458563535911602209 KATY: the KATY-only row mirrored
+          name: "MTY only: 5,000 of its 10,000 move to the KATY side, swapped on the curve",
+          reserves: balanced,
+          deposit: [0n, KC(200_000)],
+          value: KC(10_000),
+          fee: KC("42.723187038783776287"),
+          shares: KC("9957.276812961216223713"),
+        },
+        {
+          // 1,000 KATY swapped: a*p = 20,000 MTY, gross = 18,000,000 * 20,000 / 18,020,000 =
+          // 19,977.80244173140954495, out 19,917.869034406215316315 MTY worth 995.893451720310765815: cost
+          // 4.106548279689234185, fee = 4.106548279689234185 * 2,000 / 1,995.893451720310765815 (up)
+          name: "more KATY than the pool's mix: |1,500 - 500| moves",
+          reserves: balanced,
+          deposit: [KC(3_000), KC(20_000)],
+          value: KC(4_000),
+          fee: KC("4.114997497636656844"),
+          shares: KC("3995.885002502363343156"),
+        },
+        {
+          // 40,000 MTY swapped: a*p = 2,000 KATY, gross = 900,000 * 2,000 / 902,000 = 1,995.565410199556541019,
+          // out 1,989.578713968957871395 KATY: cost 10.421286031042128605, fee = 10.421286031042128605 * 4,000 /
+          // 3,989.578713968957871395 (up)
+          name: "more MTY than the pool's mix: |500 - 2,500| moves",
+          reserves: balanced,
+          deposit: [KC(1_000), KC(100_000)],
+          value: KC(6_000),
+          fee: KC("10.448507753015061415"),
+          shares: KC("5989.551492246984938585"),
+        },
+        {
+          // 1,000 * 150,000 / 200,000 = 750 = 3,000 * 50,000 / 200,000
+          name: "a deposit in a skewed pool's mix (1:3) pays no fee",
+          reserves: mtyRich,
+          deposit: [KC(1_000), KC(60_000)],
+          value: KC(4_000),
+          fee: 0n,
+          shares: KC(4_000),
+        },
+        {
+          // 7,500 KATY swapped: x = 1,000,000 MTY, y = 3,000,000, D = 16,000,000, a*p = 150,000: the curve's
+          // 19,000,000 * 150,000 / 17,150,000 is above a*p, so gross = 150,000 MTY at the oracle rate, out 149,550
+          // worth 7,477.5: the cost is the swap fee alone, 22.5 (0.30% of 7,500). PX = 50,000 (KATY), PY = 150,000:
+          // fee = 22.5 * 200,000 * 7,500 / (150,000 * 7,500 + 7,477.5 * 50,000) = 22.5 * 1,500,000,000 /
+          // 1,498,875,000 = 22.516887665749311984 (up)
+          name: "KATY only into a pool short of KATY: 7,500 of its 10,000 move, swapped at the oracle rate",
+          reserves: mtyRich,
+          deposit: [KC(10_000), 0n],
+          value: KC(10_000),
+          fee: KC("22.516887665749311984"),
+          shares: KC("9977.483112334250688016"),
+        },
+        {
+          // 50,000 MTY swapped: x = 150,000 KATY, y = 50,000, D = 800,000, a*p = 2,500: gross = 850,000 * 2,500 /
+          // 952,500 = 2,230.971128608923884514, out 2,224.27821522309711286 KATY: the pool is short of KATY, so
+          // the price impact is most of the cost, 275.72178477690288714. PX = 150,000 (MTY), PY = 50,000: fee =
+          // 275.72178477690288714 * 200,000 * 2,500 / (50,000 * 2,500 + 2,224.27821522309711286 * 150,000) =
+          // 275.72178477690288714 * 500,000,000 / 458,641,732.283464566929 = 300.585146715881940571 (up)
+          name: "MTY only into a pool rich in MTY: 2,500 of its 10,000 move, swapped well below the oracle rate",
+          reserves: mtyRich,
+          deposit: [0n, KC(200_000)],
+          value: KC(10_000),
+          fee: KC("300.585146715881940571"),
+          shares: KC("9699.414853284118059429"),
+        },
+        {
+          // gross 99,447.513812154696132596 MTY as in the KATY-only row, all of it paid, worth
+          // 4,972.375690607734806629: cost 27.624309392265193371, fee = 27.624309392265193371 * 10,000 /
+          // 9,972.375690607734806629 (up)
+          name: "swap fee 0: the price impact alone",
+          reserves: balanced,
+          deposit: [KC(10_000), 0n],
+          feeBps: 0n,
+          value: KC(10_000),
+          fee: KC("27.700831024930747924"),
+          shares: KC("9972.299168975069252076"),
+        },
+        {
+          // 7,500 KATY swapped at the oracle rate with no swap fee: 150,000 MTY, worth all 7,500: no cost
+          name: "swap fee 0 and a swap at the oracle rate: no fee",
+          reserves: mtyRich,
+          deposit: [KC(10_000), 0n],
+          feeBps: 0n,
+          value: KC(10_000),
+          fee: 0n,
+          shares: KC(10_000),
+        },
+        {
+          // gross 99,447.513812154696132596 MTY less 10% (9,944.75138121546961326, up): 89,502.762430939226519336
+          // MTY worth 4,475.138121546961325966: cost 524.861878453038674034, fee = 524.861878453038674034 *
+          // 10,000 / 9,475.138121546961325966 (up)
+          name: "swap fee 1,000 bps (the maximum)",
+          reserves: balanced,
+          deposit: [KC(10_000), 0n],
+          feeBps: 1_000n,
+          value: KC(10_000),
+          fee: KC("553.935860058309037902"),
+          shares: KC("9446.064139941690962098"),
+        },
+        {
+          // D = 0, a constant product: gross = 2,000,000 * 100,000 / 2,100,000 = 95,238.095238095238095238, out
+          // 94,952.380952380952380952 MTY worth 4,747.619047619047619047: cost 252.380952380952380953, fee =
+          // 252.380952380952380953 * 10,000 / 9,747.619047619047619047 (up)
+          name: "amplification 0: a constant product's price impact",
+          reserves: balanced,
+          deposit: [KC(10_000), 0n],
+          amplification: 0n,
+          value: KC(10_000),
+          fee: KC("258.915486077186126039"),
+          shares: KC("9741.084513922813873961"),
+        },
+        {
+          // D = 4,000,000,000: gross = 4,002,000,000 * 100,000 / 4,002,100,000 = 99,997.501311811299067989, out
+          // 99,697.508807875865170785 MTY worth 4,984.875440393793258539: cost 15.124559606206741461, little more
+          // than the swap fee; fee = 15.124559606206741461 * 10,000 / 9,984.875440393793258539 (up)
+          name: "amplification 1,000 (the maximum): a deep curve",
+          reserves: balanced,
+          deposit: [KC(10_000), 0n],
+          amplification: 1_000n,
+          value: KC(10_000),
+          fee: KC("15.147469486720251289"),
+          shares: KC("9984.852530513279748711"),
+        },
+        {
+          // floor(3 / 2) = 1 wei moves; a swap of 1 wei of KATY: a*p = 20 wei, gross 19 wei (the curve, down),
+          // swap fee 1 wei (up), out 18 wei of MTY worth 0 wei (down): the cost is the whole wei, scaled
+          // ceil(1 * 200,000 * 1 / (100,000 * 1 + 0)) = 2 wei (below the value, 3): 1 wei of value buys 1 share
+          name: "dust: 3 wei of KATY move 1 wei, and a swap of it pays nothing worth a wei",
+          reserves: balanced,
+          deposit: [3n, 0n],
+          value: 3n,
+          fee: 2n,
+          shares: 1n,
+        },
+        {
+          // floor(1 / 2) = 0 on both sides
+          name: "dust: 1 wei of KATY moves 0 wei (rounded down): no fee",
+          reserves: balanced,
+          deposit: [1n, 0n],
+          value: 1n,
+          fee: 0n,
+          shares: 1n,
+        },
+        {
+          // supply 2,000 (1,000 + 1,000.95 rounded down). 1,000,000 * 1,001 / 2,001 = 500,249 wei move; swapped:
+          // a*p = 10,004,980 wei of MTY, x = 20,000, y = 20,019, D = 160,076, so gross = 180,095 * 10,004,980 /
+          // 10,185,056 = 176,910 wei, less 531 (0.30%, up): 176,379 wei of MTY, worth 8,818 (down). The cost is
+          // 500,249 - 8,818 = 491,431; scaled (PX = 1,000, PY = 1,001) it is 491,431 * 2,001 * 500,249 /
+          // (1,001 * 500,249 + 8,818 * 1,000) = 965,372 (up), below the value (the cap): the shares are
+          // 2,000 * 34,628 / 2,001 = 34,610 (down)
+          name: "a pool of dust: its 20,019 wei of MTY (worth 1,000.95 wei) valued up to 1,001 wei",
+          reserves: [1_000n, 20_019n],
+          deposit: [1_000_000n, 0n],
+          value: 1_000_000n,
+          fee: 965_372n,
+          shares: 34_610n,
+        },
+        {
+          // PB = 99,999.999999999999999999.97 rounded up: 100,000 (the supply is 199,999.999999999999999999).
+          // 5,000 KATY swapped at 18.14882032667876588 MTY each (down): a*p = 90,744.1016333938294, x = the same
+          // per KATY times 100,000, y = 1,814,882.032667876588021778, so gross = 90,242.75300558502371283, out
+          // 89,972.024746568268641691 MTY, worth 4,957.458563535911602157: cost 42.541436464088397843, fee =
+          // 42.541436464088397843 * 10,000 / 9,957.458563535911602157 (up) = 42.72318703878377634; shares
+          // 9,957.27681296121622366 * 199,999.999999999999999999 / 200,000, rounded down
+          name: "MXN at 0.0551: the pool's MTY valued up to 100,000, the shares rounded down",
+          reserves: [KC(100_000), KC("1814882.032667876588021778")],
+          deposit: [KC(10_000), 0n],
+          mxnRate: KC("0.0551"),
+          value: KC(10_000),
+          fee: KC("42.72318703878377634"),
+          shares: KC("9957.276812961216223659"),
+        },
+        {
+          // the MTY is worth 680.246907458024690745; 500 - 340.123453729012345372 = 159.876546270987654628 of
+          // KATY swapped: a*p = 2,901.570712722098995028 MTY, gross = 2,901.055367485771732722, out
+          // 2,892.352201383314417523 MTY worth 159.368606296220624405: cost 0.507939974767030223, fee =
+          // 0.507939974767030223 * 319.753092541975309256 / 319.245152567208279033 (up) = 0.50874814057907655
+          name: "MXN at 0.0551, odd amounts",
+          reserves: [KC(100_000), KC("1814882.032667876588021778")],
+          deposit: [KC(1_000), KC("12345.678901234567890123")],
+          mxnRate: KC("0.0551"),
+          value: KC("1680.246907458024690745"),
+          fee: KC("0.50874814057907655"),
+          shares: KC("1679.738159317445614194"),
+        },
+      ];
+      for (const row of rows) {
+        const curve = { feeBps: row.feeBps ?? FEE_BPS, amplification: row.amplification ?? AMPLIFICATION };
+        it(`charges ${ethers.formatEther(row.fee)} and mints ${ethers.formatEther(row.shares)} shares: ${row.name}`, async () => {
+          const f = await loadFixture(deployEmptyPoolFixture);
+          const mxnRate = row.mxnRate ?? RATES.MXN;
+          if (mxnRate !== RATES.MXN) await setRate(f.oracle, f.reporters, f.admin, "MXN", mxnRate);
+          if (curve.feeBps !== FEE_BPS || curve.amplification !== AMPLIFICATION) {
+            await f.pool.connect(f.admin).setCurve(curve.feeBps, curve.amplification);
+          }
+          const [reserveA, reserveB] = row.reserves;
+          await f.pool.connect(f.lp).addLiquidity(reserveA, reserveB, 0, f.lp.address, await inAnHour());
+          const supply = await f.pool.totalSupply();
+          const [a, b] = row.deposit;
+          // the model agrees with the hand-computed figures, and the pool with both
+          expect(depositOf(a, b, { reserveA, reserveB, supply }, RATES.USD, mxnRate, curve)).to.deep.equal({
+            value: row.value,
+            fee: row.fee,
+            shares: row.shares,
+          });
+          expect([...(await f.pool.depositValue(a, b))]).to.deep.equal([row.value, row.fee]);
+          const valueBefore = exactValueOf(reserveA, reserveB, RATES.USD, mxnRate);
+          const tx = f.pool.connect(f.lp2).addLiquidity(a, b, 0, f.lp3.address, await inAnHour());
+          await expect(tx)
+            .to.emit(f.pool, "LiquidityAdded")
+            .withArgs(f.lp2.address, f.lp3.address, a, b, row.shares, row.value, row.fee);
+          await expect(tx)
+            .to.emit(f.pool, "ReservesUpdated")
+            .withArgs(reserveA + a, reserveB + b);
+          expect(await f.pool.balanceOf(f.lp3.address)).to.equal(row.shares);
+          // the fee stays in the pool: a share of the first provider's is worth more than before, when there is one
+          const valueAfter = exactValueOf(reserveA + a, reserveB + b, RATES.USD, mxnRate);
+          const [kept, was] = [valueAfter * supply, valueBefore * (supply + row.shares)];
+          if (row.fee > 1n) expect(kept).to.be.greaterThan(was);
+          else expect(kept).to.be.at.least(was);
+        });
+      }
+
+      it("values token A's side of the pool up too (a MTY/KATY pool, the dust row mirrored)", async () => {
+        const f = await loadFixture(deployEmptyPoolFixture);
+        const reversed = (await ethers.deployContract("BridgePool", [
+          f.monterrey.address,
+          f.katy.address,
+          await f.oracle.getAddress(),
+          f.admin.address,
+          FEE_BPS,
+          AMPLIFICATION,
+        ])) as unknown as BridgePool;
+        const address = await reversed.getAddress();
+        for (const c of [f.monterrey, f.katy]) {
+          await exempt(c, address);
+          for (const holder of [f.lp, f.lp2]) await c.token.connect(holder).approve(address, ethers.MaxUint256);
+        }
+        await reversed.connect(f.lp).addLiquidity(20_019n, 1_000n, 0, f.lp.address, await inAnHour());
+        const supply = await reversed.totalSupply();
+        expect(supply).to.equal(2_000n);
+        const expected = depositOf(
+          0n,
+          1_000_000n,
+          { reserveA: 20_019n, reserveB: 1_000n, supply },
+          RATES.MXN,
+          RATES.USD,
+          CURVE,
+        );
+        // as in the dust row: PA = 1,001 (up), 500,249 wei of KATY move, a swap of them pays 8,818 wei of value,
+        // and the scaled fee is 965,372 wei
+        expect(expected).to.deep.equal({ value: 1_000_000n, fee: 965_372n, shares: 34_610n });
+        expect([...(await reversed.depositValue(0, 1_000_000n))]).to.deep.equal([1_000_000n, 965_372n]);
+        await expect(reversed.connect(f.lp2).addLiquidity(0, 1_000_000n, 0, f.lp2.address, await inAnHour()))
+          .to.emit(reversed, "LiquidityAdded")
+          .withArgs(f.lp2.address, f.lp2.address, 0, 1_000_000n, 34_610n, 1_000_000n, 965_372n);
       });
     });
 
@@ -908,9 +1437,8 @@ describe("BridgePool", () => {
        */
       async function depositAfterRoundedSwap() {
         const f = await loadFixture(deployFundedPoolFixture);
-        const curve = { feeBps: FEE_BPS, amplification: AMPLIFICATION };
         let amountIn = KC(1);
-        while (swapQuote(amountIn, KC(100_000), KC(2_000_000), KC(20), curve).amountOut % 20n !== 1n) amountIn += 1n;
+        while (swapQuote(amountIn, KC(100_000), KC(2_000_000), KC(20), CURVE).amountOut % 20n !== 1n) amountIn += 1n;
         await swap(f, f.alice, f.katy, amountIn);
         const shareValue = async () => {
           const [reserveA, reserveB] = await f.pool.reserves();
@@ -983,6 +1511,59 @@ describe("BridgePool", () => {
         await expect(f.pool.connect(f.lp2).addLiquidity(0, KC(1), 0, f.bob.address, await inAnHour()))
           .to.be.revertedWithCustomError(f.monterrey.registry, "ComplianceSenderFrozen")
           .withArgs(f.lp2.address);
+      });
+    });
+
+    describe("flow limits: a deposit is an inflow, never checked", () => {
+      it("records each limited token's deposit as a negative net outflow, in both windows", async () => {
+        const f = await loadFixture(deployFundedPoolFixture);
+        await f.pool.connect(f.admin).setFlowLimits(f.monterrey.address, KC(1_000), KC(2_000));
+        await f.pool.connect(f.lp2).addLiquidity(KC(1_000), KC(20_000), 0, f.lp2.address, await inAnHour());
+        for (const window of [0, 1]) {
+          expect(await f.pool.netOutflow(f.monterrey.address, window)).to.equal(-KC(20_000));
+          // KATY has no limit: nothing is recorded for it
+          expect(await f.pool.netOutflow(f.katy.address, window)).to.equal(0);
+        }
+        await f.pool.connect(f.lp3).addLiquidity(0, KC(5_000), 0, f.lp3.address, await inAnHour());
+        expect(await f.pool.netOutflow(f.monterrey.address, 0)).to.equal(-KC(25_000));
+      });
+
+      it("makes room for outflows: a withdrawal past the limit passes after a deposit of that token", async () => {
+        const f = await loadFixture(deployFundedPoolFixture);
+        await f.pool.connect(f.admin).setFlowLimits(f.monterrey.address, KC(1_000), KC(1_000));
+        // 2,000 of the 200,000 shares: 1,000 KATY and 20,000 MTY
+        const withdraw = async () =>
+          f.pool.connect(f.lp).removeLiquidity(KC(2_000), 0, 0, f.lp.address, await inAnHour());
+        await expect(withdraw())
+          .to.be.revertedWithCustomError(f.pool, "BridgePoolFlowLimitExceeded")
+          .withArgs(f.monterrey.address, 0, KC(20_000), KC(1_000));
+        await f.pool.connect(f.lp2).addLiquidity(0, KC(20_000), 0, f.lp2.address, await inAnHour());
+        const [, reserveB] = await f.pool.reserves();
+        const b = (reserveB * KC(2_000)) / (await f.pool.totalSupply());
+        expect(b - KC(20_000))
+          .to.be.greaterThan(0n)
+          .and.at.most(KC(1_000));
+        await expect(withdraw()).to.emit(f.pool, "LiquidityRemoved");
+        expect(await f.pool.netOutflow(f.monterrey.address, 0)).to.equal(b - KC(20_000));
+      });
+
+      it("goes through while the token's net outflow is at its limit, and lowers it", async () => {
+        const f = await loadFixture(deployFundedPoolFixture);
+        await f.pool.connect(f.admin).setFlowLimits(f.monterrey.address, KC(200_000), 0);
+        // a tenth of the supply: 200,000 MTY, the limit
+        await f.pool.connect(f.lp).removeLiquidity(KC(20_000), 0, 0, f.lp.address, await inAnHour());
+        expect(await f.pool.netOutflow(f.monterrey.address, 0)).to.equal(KC(200_000));
+        // no MTY in: MTY's net outflow stays at the limit
+        await expect(f.pool.connect(f.lp2).addLiquidity(KC(1_000), 0, 0, f.lp2.address, await inAnHour())).to.emit(
+          f.pool,
+          "LiquidityAdded",
+        );
+        expect(await f.pool.netOutflow(f.monterrey.address, 0)).to.equal(KC(200_000));
+        await expect(f.pool.connect(f.lp2).addLiquidity(0, KC(1), 0, f.lp2.address, await inAnHour())).to.emit(
+          f.pool,
+          "LiquidityAdded",
+        );
+        expect(await f.pool.netOutflow(f.monterrey.address, 0)).to.equal(KC(199_999));
       });
     });
 
@@ -1083,6 +1664,69 @@ describe("BridgePool", () => {
         await expect(f.pool.connect(f.lp).removeLiquidity(KC(1), 0, 0, f.lp.address, now - 1n))
           .to.be.revertedWithCustomError(f.pool, "BridgePoolExpired")
           .withArgs(now - 1n, now);
+      });
+    });
+
+    describe("flow limits: a withdrawal is an outflow of both tokens", () => {
+      for (const window of [0, 1] as const) {
+        describe(`when the ${window === 0 ? "short (5-minute)" : "long (1-day)"} window's limit is reached`, () => {
+          it("accepts a net outflow equal to the limit, shows it in netOutflow, and reverts with BridgePoolFlowLimitExceeded beyond it", async () => {
+            const f = await loadFixture(deployFundedPoolFixture);
+            const [shortLimit, longLimit] = window === 0 ? [KC(200_000), 0n] : [0n, KC(200_000)];
+            await f.pool.connect(f.admin).setFlowLimits(f.monterrey.address, shortLimit, longLimit);
+            // a tenth of the supply: 10,000 KATY and 200,000 MTY
+            await expect(f.pool.connect(f.lp).removeLiquidity(KC(20_000), 0, 0, f.lp.address, await inAnHour()))
+              .to.emit(f.pool, "LiquidityRemoved")
+              .withArgs(f.lp.address, f.lp.address, KC(10_000), KC(200_000), KC(20_000));
+            expect(await f.pool.netOutflow(f.monterrey.address, window)).to.equal(KC(200_000));
+            // only limited windows of limited tokens are recorded
+            expect(await f.pool.netOutflow(f.monterrey.address, 1 - window)).to.equal(0);
+            expect(await f.pool.netOutflow(f.katy.address, window)).to.equal(0);
+            // 2 more shares: 1 KATY and 20 MTY
+            await expect(f.pool.connect(f.lp).removeLiquidity(KC(2), 0, 0, f.lp.address, await inAnHour()))
+              .to.be.revertedWithCustomError(f.pool, "BridgePoolFlowLimitExceeded")
+              .withArgs(f.monterrey.address, window, KC(200_020), KC(200_000));
+          });
+        });
+      }
+
+      describe("when both tokens are limited", () => {
+        it("checks each against its own limits, KATY first", async () => {
+          const f = await loadFixture(deployFundedPoolFixture);
+          await f.pool.connect(f.admin).setFlowLimits(f.katy.address, KC(10_000), 0);
+          await f.pool.connect(f.admin).setFlowLimits(f.monterrey.address, KC(200_000), 0);
+          await f.pool.connect(f.lp).removeLiquidity(KC(20_000), 0, 0, f.lp.address, await inAnHour());
+          expect(await f.pool.netOutflow(f.katy.address, 0)).to.equal(KC(10_000));
+          expect(await f.pool.netOutflow(f.monterrey.address, 0)).to.equal(KC(200_000));
+          await expect(f.pool.connect(f.lp).removeLiquidity(KC(2), 0, 0, f.lp.address, await inAnHour()))
+            .to.be.revertedWithCustomError(f.pool, "BridgePoolFlowLimitExceeded")
+            .withArgs(f.katy.address, 0, KC(10_001), KC(10_000));
+        });
+      });
+
+      describe("when a provider withdraws more than a window allows", () => {
+        it("lets it withdraw in parts as the windows roll, not a second earlier", async () => {
+          const f = await loadFixture(deployFundedPoolFixture);
+          await f.pool.connect(f.admin).setFlowLimits(f.monterrey.address, KC(200_000), KC(400_000));
+          // each part: 20,000 shares, 200,000 MTY (a tenth, then a ninth, then an eighth of what is left)
+          const part = async () =>
+            f.pool.connect(f.lp).removeLiquidity(KC(20_000), 0, 0, f.lp.address, await inAnHour());
+          const opened = await nextTimestamp();
+          await part();
+          await time.setNextBlockTimestamp(opened + SHORT_WINDOW - 1n);
+          await expect(part())
+            .to.be.revertedWithCustomError(f.pool, "BridgePoolFlowLimitExceeded")
+            .withArgs(f.monterrey.address, 0, KC(400_000), KC(200_000));
+          await time.setNextBlockTimestamp(opened + SHORT_WINDOW);
+          await expect(part()).to.emit(f.pool, "LiquidityRemoved");
+          expect(await f.pool.netOutflow(f.monterrey.address, 0)).to.equal(KC(200_000));
+          expect(await f.pool.netOutflow(f.monterrey.address, 1)).to.equal(KC(400_000));
+          // the long window has not rolled
+          await time.setNextBlockTimestamp(opened + 2n * SHORT_WINDOW);
+          await expect(part())
+            .to.be.revertedWithCustomError(f.pool, "BridgePoolFlowLimitExceeded")
+            .withArgs(f.monterrey.address, 1, KC(600_000), KC(400_000));
+        });
       });
     });
 

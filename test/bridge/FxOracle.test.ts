@@ -282,22 +282,23 @@ describe("FxOracle", () => {
     });
 
     describe("when the rate is zero", () => {
-      it("reverts with FxOracleZeroRate", async () => {
+      it("reverts with FxOracleInvalidRate(0, 2**128 - 1), and accepts 1 wei", async () => {
         const { oracle, reporters } = await loadFixture(deployFxOracleFixture);
-        await expect(oracle.connect(reporters[0]!).report("MXN", 0)).to.be.revertedWithCustomError(
-          oracle,
-          "FxOracleZeroRate",
-        );
+        await expect(oracle.connect(reporters[0]!).report("MXN", 0))
+          .to.be.revertedWithCustomError(oracle, "FxOracleInvalidRate")
+          .withArgs(0, UINT128_MAX);
+        await expect(oracle.connect(reporters[0]!).report("MXN", 1)).to.emit(oracle, "RateReported");
       });
     });
 
     describe("when the rate does not fit in 128 bits", () => {
-      it("reverts with FxOracleZeroRate (the only rate error), and accepts 2**128 - 1", async () => {
+      it("reverts with FxOracleInvalidRate(rate, 2**128 - 1), and accepts 2**128 - 1", async () => {
         const { oracle, reporters } = await loadFixture(deployFxOracleFixture);
-        await expect(oracle.connect(reporters[0]!).report("MXN", UINT128_MAX + 1n)).to.be.revertedWithCustomError(
-          oracle,
-          "FxOracleZeroRate",
-        );
+        for (const rate of [UINT128_MAX + 1n, ethers.MaxUint256]) {
+          await expect(oracle.connect(reporters[0]!).report("MXN", rate))
+            .to.be.revertedWithCustomError(oracle, "FxOracleInvalidRate")
+            .withArgs(rate, UINT128_MAX);
+        }
         await expect(oracle.connect(reporters[0]!).report("MXN", UINT128_MAX)).to.emit(oracle, "RateReported");
       });
     });

@@ -85,12 +85,29 @@ export async function exempt(c: Community, account: string) {
   await asTimelock(c, (tl) => c.registry.connect(tl).setExempt(account, true));
 }
 
+/** A daily limit of 2^128 - 1: the compliance registry's "no limit". */
+const UNLIMITED = (1n << 128n) - 1n;
+
 /**
- * The federation with three launched communities from config/communities.json — katy (KATY, USD), monterrey
- * (MTY, MXN, travel rule at 18,000) and toronto (TOR, CAD, travel rule at 1,400) — and an FxOracle (admin:
- * `admin`, standing in for the federation's timelock) whose three reporters have reported MXN at 0.05 and CAD at
- * 0.75 USD. In every community: the liquidity providers `lp`, `lp2`, `lp3` are tier 2 (no daily limit), alice and
- * bob tier 1, carol tier 0; everyone holds KATY, MTY and TOR. The officer may also list sanctioned addresses.
+ * The compliance settings the bridge fixtures launch each community with, in whole units of its own currency:
+ * set here, not taken from config/communities.json (whose limits and thresholds are the federation's defaults,
+ * converted at the file's starting rates), so the tests' figures do not move when that file does.
+ */
+export const COMPLIANCE = {
+  katy: { tier0DailyLimit: KC(1_000), tier1DailyLimit: KC(25_000), travelRuleThreshold: KC(1_000) },
+  monterrey: { tier0DailyLimit: KC(18_000), tier1DailyLimit: KC(450_000), travelRuleThreshold: KC(18_000) },
+  toronto: { tier0DailyLimit: KC(1_400), tier1DailyLimit: KC(35_000), travelRuleThreshold: KC(1_400) },
+} as const;
+
+/**
+ * The federation with three communities launched straight through the factory — katy (KATY, USD), monterrey
+ * (MTY, MXN) and toronto (TOR, CAD), with their names and governance from config/communities.json but their
+ * compliance settings from COMPLIANCE above (tier-0 daily limits and travel-rule thresholds 1,000 KATY, 18,000
+ * MTY and 1,400 TOR; tier-1 limits 25,000 KATY, 450,000 MTY and 35,000 TOR; tier 2 unlimited) — and an FxOracle
+ * (admin: `admin`, standing in for the federation's timelock) whose three reporters have reported MXN at 0.05 and
+ * CAD at 0.75 USD. In every community: the liquidity providers `lp`, `lp2`, `lp3` are tier 2 (no daily limit),
+ * alice and bob tier 1, carol tier 0; everyone holds KATY, MTY and TOR. The officer may also list sanctioned
+ * addresses.
  */
 export async function deployBridgeCommunitiesFixture() {
   const f = await deployFactoryFixture();
@@ -98,9 +115,10 @@ export async function deployBridgeCommunitiesFixture() {
   const reporters = signers.slice(10, 13);
   const [lp, lp2, lp3, voter] = [signers[13]!, signers[14]!, signers[15]!, signers[16]!];
   const configs = await sampleLaunchConfigs(f.operators);
-  const launch = async (id: string): Promise<Community> => {
+  const launch = async (id: keyof typeof COMPLIANCE): Promise<Community> => {
     const config = configs.find((c) => c.id === id)!;
-    await launchCommunity(f.factory, f.launcher, config);
+    const compliance = { ...COMPLIANCE[id], tier2DailyLimit: UNLIMITED };
+    await launchCommunity(f.factory, f.launcher, { ...config, compliance });
     const contracts = await communityContracts(f.communityRegistry, id);
     return { id, currency: String(config.currency), ...contracts, address: await contracts.token.getAddress() };
   };

@@ -1,0 +1,457 @@
+/**
+ * kc, the voters' CLI (scripts/kc.ts), end to end: a Hardhat node on a free port, the deploy script, then the CLI as a
+ * child process for a community proposal's whole life (delegate, list, vote too early, vote, vote again, queue too
+ * early, queue, execute too early, execute, show) and for its errors (usage, missing key, keystore password, unknown
+ * community, proposal and address, no voting power). If the deployment has a federation, the community proposal also
+ * delegates Katy's seat to the voter, Houston's does the same, and a federation proposal goes through the CLI too.
+ *
+ *   npx hardhat test test/cli/kc.test.ts           KC_SKIP_E2E=1 skips it
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { expect } from "chai";
+import { ethers } from "ethers";
+import type { Deployment, DeployedCommunity } from "../../scripts/lib/deployment";
+import {
+  CommunityGovernor__factory,
+  CommunityToken__factory,
+  ComplianceRegistry__factory,
+  FederationSeats__factory,
+  MutualAidFund__factory,
+} from "../../typechain-types";
+import { ROOT, Stack } from "../e2e/harness";
+
+const BIN = path.join(ROOT, "scripts", "lib", "cli", "bin.cjs");
+const KC = (n: number | bigint) => ethers.parseUnits(n.toString(), 18);
+const iso = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `command args` with the environment `env` (nothing KC_ inherited from the test's own environment). */
+function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Result> {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith("KC_") && key !== "DEPLOYMENT_FILE"),
+  );
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env: { ...base, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Expects a one-line error on stderr (no stack trace) with exit code `code`. */
+function expectError(result: Result, code: number, pattern: RegExp, what = ""): void {
+  expect(result.code, `${what}: exit code; stdout: ${result.stdout}; stderr: ${result.stderr}`).to.equal(code);
+  expect(result.stderr).to.match(pattern);
+  expect(result.stderr.trim().split("\n"), "one line on stderr").to.have.lengthOf(1);
+  expect(result.stderr).not.to.match(/\n\s+at /);
+}
+
+function expectOk(result: Result): void {
+  expect(result.code, `exit code; stdout: ${result.stdout}; stderr: ${result.stderr}`).to.equal(0);
+}
+
+const describeE2E = process.env.KC_SKIP_E2E === "1" ? describe.skip : describe;
+
+describeE2E("kc, the voter CLI (end to end)", function () {
+  this.timeout(180_000);
+  const stack = new Stack();
+  let provider: ethers.JsonRpcProvider;
+  let deployment: Deployment;
+  let katy: DeployedCommunity;
+  let houston: DeployedCommunity;
+  const voter = ethers.Wallet.createRandom();
+  /** Holds no tokens and no ETH: for the checks that must fail before anything is sent. */
+  const stranger = ethers.Wallet.createRandom();
+  let env: NodeJS.ProcessEnv;
+
+  const kc = (args: string[], extra: NodeJS.ProcessEnv = {}) =>
+    runCommand("node", [BIN, ...args], { ...env, ...extra });
+  /** Runs the cases three at a time (each is a process of its own); each must fail as its pattern says. */
+  const expectErrors = async (cases: [string[], number, RegExp, NodeJS.ProcessEnv?][]) => {
+    for (let i = 0; i < cases.length; i += 3) {
+      const batch = cases.slice(i, i + 3);
+      const results = await Promise.all(batch.map(([args, , , extra]) => kc(args, extra)));
+      results.forEach((result, j) => {
+        const [args, code, pattern] = batch[j]!;
+        expectError(result, code, pattern, args.join(" "));
+      });
+    }
+  };
+  const timeTravel = async (seconds: bigint) => {
+    await provider.send("evm_increaseTime", [Number(seconds)]);
+    await provider.send("evm_mine", []);
+  };
+  const latest = async () => BigInt((await provider.getBlock("latest"))!.timestamp);
+
+  before(async function () {
+    await stack.startChain();
+    await stack.hardhatRun("scripts/deploy.ts").catch((error: Error) => {
+      throw new Error(`${error.message}\n${stack.tails()}`);
+    });
+    deployment = stack.deployment;
+    katy = deployment.communities.find((c) => c.id === "katy")!;
+    houston = deployment.communities.find((c) => c.id === "houston")!;
+    provider = new ethers.JsonRpcProvider(stack.rpcUrl, deployment.chainId, { staticNetwork: true, cacheTimeout: -1 });
+    env = { KC_RPC_URL: stack.rpcUrl, DEPLOYMENT_FILE: stack.deploymentFile, KC_PRIVATE_KEY: voter.privateKey };
+
+    const funder = await provider.getSigner(0);
+    await (await funder.sendTransaction({ to: voter.address, value: ethers.parseEther("10") })).wait();
+    const minter = await provider.getSigner(deployment.roles.minter);
+    for (const community of [katy, houston]) {
+      const token = CommunityToken__factory.connect(community.token, minter);
+      await (await token.mint(voter.address, KC(10_000), ethers.id(`cli:${community.id}`))).wait();
+    }
+  });
+
+  after(async () => {
+    provider?.destroy();
+    await stack.stop();
+  });
+
+  describe("command line", () => {
+    it("prints its help through npm run kc and npx kc", async () => {
+      for (const [command, args] of [
+        ["npm", ["run", "--silent", "kc", "--", "--help"]],
+        ["npx", ["kc", "--help"]],
+      ] as const) {
+        const result = await runCommand(command, [...args], {});
+        expectOk(result);
+        expect(result.stdout).to.include("usage: npm run kc -- <command>");
+        expect(result.stdout).to.include("vote <id> for|against|abstain");
+      }
+    });
+
+    it("rejects a bad command line with exit code 2", async () => {
+      await expectErrors([
+        [[], 2, /no command given/],
+        [["frob", "--community", "katy"], 2, /unknown command "frob"/],
+        [["vote", "0x1234", "maybe", "--community", "katy"], 2, /bad vote "maybe"/],
+        [["proposals"], 2, /needs --community <id> or --federation/],
+        [["proposals", "--community", "katy", "--federation"], 2, /either --community/],
+        [["proposals", "--community", "katy", "--bogus"], 2, /bogus/],
+        [["vote", "--community", "katy"], 2, /vote needs <id> <for\|against\|abstain>/],
+        [["balance", "a", "b", "--community", "katy"], 2, /unexpected argument "b"/],
+        [["proposal", "nonsense", "--community", "katy"], 2, /bad proposal id "nonsense"/],
+      ]);
+    });
+
+    it("names what is wrong: missing key, unknown community, bad address, no node", async () => {
+      const badChecksum = voter.address.replace(
+        /(0x[^a-f]*)([a-f])/,
+        (_, head: string, c: string) => head + c.toUpperCase(),
+      );
+      await expectErrors([
+        [
+          ["delegate", "self", "--community", "katy"],
+          1,
+          /missing key: set KC_PRIVATE_KEY, or KC_KEYSTORE/,
+          { KC_PRIVATE_KEY: "" },
+        ],
+        [["delegate", "self", "--community", "katy"], 1, /not a private key/, { KC_PRIVATE_KEY: "0x1234" }],
+        [["proposals", "--community", "atlantis"], 1, /unknown community "atlantis".*known: katy, houston/],
+        [["delegate", "0x12345", "--community", "katy"], 1, /bad delegate address: "0x12345"/],
+        [["balance", "not-an-address", "--community", "katy"], 1, /bad address/],
+        [["balance", badChecksum, "--community", "katy"], 1, /fails its EIP-55 checksum/],
+        [
+          ["proposals", "--community", "katy"],
+          1,
+          /cannot reach a JSON-RPC node at http:\/\/127\.0\.0\.1:9/,
+          { KC_RPC_URL: "http://127.0.0.1:9" },
+        ],
+        [
+          ["proposals", "--community", "katy"],
+          1,
+          /no deployment file at/,
+          { DEPLOYMENT_FILE: path.join(stack.tmp, "none.json") },
+        ],
+      ]);
+    });
+  });
+
+  describe("a community proposal, start to finish", () => {
+    let proposalId: bigint;
+    let shortId: string;
+    let keystore: string;
+
+    it("unlocks a keystore (wrong password: a clear message) and delegates the signer's votes to itself", async () => {
+      const json = await ethers.encryptKeystoreJson(
+        { address: voter.address, privateKey: voter.privateKey },
+        "correct horse",
+        { scrypt: { N: 1 << 4 } },
+      );
+      keystore = path.join(stack.tmp, "voter.json");
+      fs.writeFileSync(keystore, json);
+      const viaKeystore = { KC_PRIVATE_KEY: "", KC_KEYSTORE: keystore };
+      expectError(
+        await kc(["delegate", "self", "--community", "katy"], { ...viaKeystore, KC_KEYSTORE_PASSWORD: "wrong" }),
+        1,
+        /wrong password for the keystore .*voter\.json/,
+      );
+      expectError(
+        await kc(["delegate", "self", "--community", "katy"], viaKeystore),
+        1,
+        /KC_KEYSTORE_PASSWORD is not set/,
+      );
+
+      const result = await kc(["delegate", "self", "--community", "katy"], {
+        ...viaKeystore,
+        KC_KEYSTORE_PASSWORD: "correct horse",
+      });
+      expectOk(result);
+      expect(result.stdout).to.match(/delegated the katy votes of 0x[0-9a-fA-F]{40} \(balance 10,000 KATY\) to itself/);
+      const token = CommunityToken__factory.connect(katy.token, provider);
+      expect(await token.delegates(voter.address)).to.equal(voter.address);
+      expect(await token.getVotes(voter.address)).to.equal(KC(10_000));
+
+      const balance = await kc(["balance", "--community", "katy"]);
+      expectOk(balance);
+      expect(balance.stdout).to.match(/balance +10,000 KATY/);
+      expect(balance.stdout).to.match(/votes +10,000 KATY/);
+    });
+
+    it("lists a new proposal as Pending", async () => {
+      const signer = voter.connect(provider);
+      const registry = ComplianceRegistry__factory.connect(katy.complianceRegistry, provider);
+      const governor = CommunityGovernor__factory.connect(katy.governor, signer);
+      const targets = [katy.complianceRegistry];
+      const calldatas = [registry.interface.encodeFunctionData("setTravelRuleThreshold", [KC(1_234)])];
+      if (deployment.federation) {
+        // Katy's timelock holds its federation seat: this proposal lets the voter represent Katy in the federation
+        const seats = FederationSeats__factory.connect(deployment.federation.seats.address, provider);
+        targets.push(deployment.federation.seats.address);
+        calldatas.push(seats.interface.encodeFunctionData("delegate", [voter.address]));
+      }
+      const values = targets.map(() => 0n);
+      const description = "# Raise the travel-rule threshold to 1,234\n\nProposed from the CLI test.";
+      await (await governor.propose(targets, values, calldatas, description)).wait();
+      proposalId = await governor.hashProposal(targets, values, calldatas, ethers.id(description));
+      shortId = `0x${proposalId.toString(16).padStart(64, "0").slice(0, 8)}`;
+
+      const result = await kc(["proposals", "--community", "katy"]);
+      expectOk(result);
+      expect(result.stdout).to.include("katy: 1 proposal");
+      expect(result.stdout).to.match(new RegExp(`${shortId}\\s+Pending\\s+Raise the travel-rule threshold to 1,234`));
+      expect(result.stdout).to.include(`id        ${proposalId}`);
+      expect(result.stdout).to.include("for 0 KATY · against 0 KATY · abstain 0 KATY");
+      const snapshot = await governor.proposalSnapshot(proposalId);
+      expect(result.stdout).to.include(`snapshot  ${iso(snapshot)}`);
+      expect(result.stdout).to.include(`deadline ${iso(await governor.proposalDeadline(proposalId))}`);
+    });
+
+    it("refuses a vote before voting opens, saying when it does", async () => {
+      const governor = CommunityGovernor__factory.connect(katy.governor, provider);
+      const snapshot = await governor.proposalSnapshot(proposalId);
+      await expectErrors([
+        [
+          ["vote", shortId, "for", "--community", "katy"],
+          1,
+          new RegExp(`voting on proposal ${shortId} is not open yet: it opens after ${iso(snapshot)}`),
+        ],
+        [["vote", "0xdeadbeef", "for", "--community", "katy"], 1, /unknown proposal 0xdeadbeef in katy's governor/],
+        [["proposal", "12345", "--community", "katy"], 1, /unknown proposal 12345/],
+      ]);
+    });
+
+    it("votes once voting is open, with the weight and reason; not twice; not without voting power", async () => {
+      const governor = CommunityGovernor__factory.connect(katy.governor, provider);
+      await timeTravel((await governor.votingDelay()) + 1n);
+      const result = await kc([
+        "vote",
+        proposalId.toString(),
+        "for",
+        "--reason",
+        "good for the till",
+        "--community",
+        "katy",
+      ]);
+      expectOk(result);
+      expect(result.stdout).to.include(`voted For on proposal ${shortId} (katy) with weight 10,000 KATY`);
+      expect(result.stdout).to.include('reason: "good for the till"');
+      expect(await governor.hasVoted(proposalId, voter.address)).to.equal(true);
+      const [cast] = await governor.queryFilter(governor.filters.VoteCast(voter.address));
+      expect(cast?.args.reason).to.equal("good for the till");
+
+      await expectErrors([
+        [
+          ["vote", shortId, "against", "--community", "katy"],
+          1,
+          new RegExp(`${voter.address} has already voted on proposal ${shortId}`),
+        ],
+        [
+          ["vote", shortId, "abstain", "--community", "katy"],
+          1,
+          new RegExp(`${stranger.address} had no voting power at proposal ${shortId}'s snapshot`),
+          { KC_PRIVATE_KEY: stranger.privateKey },
+        ],
+      ]);
+    });
+
+    it("refuses to queue before voting ends, naming the state", async () => {
+      await expectErrors([
+        [
+          ["queue", shortId, "--community", "katy"],
+          1,
+          new RegExp(
+            `proposal ${shortId} is Active, not Succeeded: only a Succeeded proposal can be queued; voting ends`,
+          ),
+        ],
+        [["execute", shortId, "--community", "katy"], 1, /is Active, not Queued/],
+      ]);
+    });
+
+    it("queues after the voting period, then refuses to execute before the timelock is ready", async () => {
+      const governor = CommunityGovernor__factory.connect(katy.governor, provider);
+      await timeTravel((await governor.proposalDeadline(proposalId)) - (await latest()) + 1n);
+      const queued = await kc(["queue", shortId, "--community", "katy"]);
+      expectOk(queued);
+      const eta = await governor.proposalEta(proposalId);
+      expect(queued.stdout).to.include(`queued proposal ${shortId} (katy): executable from ${iso(eta)}`);
+      expect(await governor.state(proposalId)).to.equal(5n); // Queued
+
+      await expectErrors([
+        [
+          ["execute", shortId, "--community", "katy"],
+          1,
+          new RegExp(`proposal ${shortId} is queued, but its timelock operation is not ready until ${iso(eta)}`),
+        ],
+        [["queue", shortId, "--community", "katy"], 1, /is already Queued/],
+      ]);
+    });
+
+    it("executes once the timelock is ready; `proposal` then shows it Executed, its actions decoded", async () => {
+      const governor = CommunityGovernor__factory.connect(katy.governor, provider);
+      await timeTravel((await governor.proposalEta(proposalId)) - (await latest()) + 1n);
+      const executed = await kc(["execute", shortId, "--community", "katy"]);
+      expectOk(executed);
+      expect(executed.stdout).to.include(`executed proposal ${shortId} (katy): now Executed`);
+      const registry = ComplianceRegistry__factory.connect(katy.complianceRegistry, provider);
+      expect(await registry.travelRuleThreshold()).to.equal(KC(1_234));
+
+      const shown = await kc(["proposal", proposalId.toString(), "--community", "katy"]);
+      expectOk(shown);
+      expect(shown.stdout).to.match(/state +Executed/);
+      expect(shown.stdout).to.match(new RegExp(`proposer +${voter.address}`));
+      expect(shown.stdout).to.match(/for +10,000 KATY/);
+      expect(shown.stdout).to.match(/quorum +400 KATY at the snapshot \(for \+ abstain\): reached/);
+      expect(shown.stdout).to.include(`${katy.complianceRegistry} (katy compliance registry)`);
+      expect(shown.stdout).to.include("setTravelRuleThreshold(threshold: 1234000000000000000000 (1234.0 ×1e18))");
+      if (deployment.federation) expect(shown.stdout).to.include(`delegate(delegatee: ${voter.address})`);
+      expect(shown.stdout).to.include("Proposed from the CLI test.");
+      expectError(await kc(["execute", shortId, "--community", "katy"]), 1, /is Executed, not Queued/);
+    });
+  });
+
+  describe("the federation", () => {
+    it("says so when the deployment has no federation", async () => {
+      const { federation: _federation, ...without } = deployment;
+      const file = path.join(stack.tmp, "without-federation.json");
+      fs.writeFileSync(file, JSON.stringify(without));
+      expectError(
+        await kc(["proposals", "--federation"], { DEPLOYMENT_FILE: file }),
+        1,
+        /without-federation\.json has no federation/,
+      );
+    });
+
+    it("a federation proposal through the CLI, voted with the seats Katy and Houston delegated", async function () {
+      if (!deployment.federation) this.skip();
+      const federation = deployment.federation;
+      const [empty, noSeat] = await Promise.all([
+        kc(["proposals", "--federation"]),
+        kc(["delegate", "self", "--federation"]),
+      ]);
+      expectOk(empty);
+      expect(empty.stdout).to.include("federation: no proposals");
+      expectError(noSeat, 1, /holds no federation seat: seats are held by community timelocks/);
+
+      // Houston delegates its seat to the voter as well (quorum: half the seats), by its own proposal, with ethers
+      const signer = voter.connect(provider);
+      const seats = FederationSeats__factory.connect(federation.seats.address, provider);
+      expectOk(await kc(["delegate", "self", "--community", "houston"]));
+      const houstonGovernor = CommunityGovernor__factory.connect(houston.governor, signer);
+      const draft = [
+        [federation.seats.address],
+        [0n],
+        [seats.interface.encodeFunctionData("delegate", [voter.address])],
+      ] as const;
+      const description = "Houston's seat: the CLI test's voter represents it";
+      await (await houstonGovernor.propose([...draft[0]], [...draft[1]], [...draft[2]], description)).wait();
+      const houstonId = await houstonGovernor.hashProposal(
+        [...draft[0]],
+        [...draft[1]],
+        [...draft[2]],
+        ethers.id(description),
+      );
+      await timeTravel((await houstonGovernor.votingDelay()) + 1n);
+      await (await houstonGovernor.castVote(houstonId, 1)).wait();
+      await timeTravel((await houstonGovernor.proposalDeadline(houstonId)) - (await latest()) + 1n);
+      await (await houstonGovernor.queue([...draft[0]], [...draft[1]], [...draft[2]], ethers.id(description))).wait();
+      await timeTravel((await houstonGovernor.proposalEta(houstonId)) - (await latest()) + 1n);
+      await (await houstonGovernor.execute([...draft[0]], [...draft[1]], [...draft[2]], ethers.id(description))).wait();
+      expect(await seats.getVotes(voter.address)).to.equal(2n);
+      const balance = await kc(["balance", "--federation"]);
+      expectOk(balance);
+      expect(balance.stdout).to.match(/votes +2 seats/);
+
+      // a federation proposal: an emergency cap for Katy's token in the mutual-aid fund
+      const fund = MutualAidFund__factory.connect(federation.mutualAidFund.address, provider);
+      const governor = CommunityGovernor__factory.connect(federation.governor.address, signer);
+      const fedDraft = {
+        targets: [federation.mutualAidFund.address],
+        values: [0n],
+        calldatas: [fund.interface.encodeFunctionData("setEmergencyCap", [katy.token, KC(500)])],
+        description: "Emergency cap of 500 KATY for Katy\n\nSet from the CLI test.",
+      };
+      await timeTravel(1n);
+      await (
+        await governor.propose(fedDraft.targets, fedDraft.values, fedDraft.calldatas, fedDraft.description)
+      ).wait();
+      const id = await governor.hashProposal(
+        fedDraft.targets,
+        fedDraft.values,
+        fedDraft.calldatas,
+        ethers.id(fedDraft.description),
+      );
+      const short = `0x${id.toString(16).padStart(64, "0").slice(0, 8)}`;
+      const listed = await kc(["proposals", "--federation"]);
+      expectOk(listed);
+      expect(listed.stdout).to.match(new RegExp(`${short}\\s+Pending\\s+Emergency cap of 500 KATY for Katy`));
+      expectError(await kc(["vote", short, "for", "--federation"]), 1, /is not open yet/);
+
+      await timeTravel((await governor.votingDelay()) + 1n);
+      const voted = await kc(["vote", short, "for", "--reason", "Katy and Houston agree", "--federation"]);
+      expectOk(voted);
+      expect(voted.stdout).to.include(`voted For on proposal ${short} (federation) with weight 2 seats`);
+      await expectErrors([
+        [["vote", short, "for", "--federation"], 1, /has already voted/],
+        [["queue", short, "--federation"], 1, /is Active, not Succeeded/],
+      ]);
+
+      await timeTravel((await governor.proposalDeadline(id)) - (await latest()) + 1n);
+      expectOk(await kc(["queue", short, "--federation"]));
+      expectError(await kc(["execute", short, "--federation"]), 1, /not ready until/);
+      await timeTravel((await governor.proposalEta(id)) - (await latest()) + 1n);
+      const executed = await kc(["execute", short, "--federation"]);
+      expectOk(executed);
+      expect(executed.stdout).to.include("now Executed");
+      expect(await fund.emergencyCap(katy.token)).to.equal(KC(500));
+
+      const shown = await kc(["proposal", short, "--federation"]);
+      expectOk(shown);
+      expect(shown.stdout).to.match(/state +Executed/);
+      expect(shown.stdout).to.match(/for +2 seats/);
+      expect(shown.stdout).to.include("(mutual-aid fund)");
+      expect(shown.stdout).to.include(`setEmergencyCap(token: ${katy.token} (katy token (KATY))`);
+    });
+  });
+});
