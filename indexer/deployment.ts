@@ -1,8 +1,11 @@
 /**
  * The deployment the indexer follows, read once from the file `scripts/deploy.ts` writes: the chain, the
- * CommunityRegistry (every community is discovered from its logs), the sanctions list, and the bridge's FxOracle and
- * BridgeRouter (every pool is discovered from the router's logs), with their start blocks. The file's lists of
- * communities and pools are not used: those launched or registered later are found without touching the file.
+ * CommunityRegistry (every community is discovered from its logs), the sanctions list, the bridge's FxOracle and
+ * BridgeRouter (every pool is discovered from the router's logs), and the federation's five contracts (seats,
+ * governor, timelock, Federation, mutual-aid fund), with their start blocks. The file's lists of communities and
+ * pools are not used: those launched or registered later are found without touching the file.
+ * A deployment without a `federation` section (written before the federation existed) is refused with a message:
+ * redeploy. The indexer does not run without the federation, whose contracts hold every admin role.
  * Env: DEPLOYMENT_FILE (default ../deployments/localhost.json, relative to this directory).
  */
 import { createHash } from "node:crypto";
@@ -29,7 +32,18 @@ function readDeployment(file: string): Deployment {
     sanctionsList: parsed.sanctionsList,
     "bridge.oracle": parsed.bridge?.oracle,
     "bridge.router": parsed.bridge?.router,
+    "federation.seats": parsed.federation?.seats,
+    "federation.governor": parsed.federation?.governor,
+    "federation.timelock": parsed.federation?.timelock,
+    "federation.federation": parsed.federation?.federation,
+    "federation.mutualAidFund": parsed.federation?.mutualAidFund,
   };
+  if (parsed.federation === undefined) {
+    throw new Error(
+      `${file}: no "federation" section: the deployment predates the federation (FederationSeats, FederationGovernor, ` +
+        `FederationTimelock, Federation, MutualAidFund), which the indexer follows; redeploy with scripts/deploy.ts`,
+    );
+  }
   for (const [field, contract] of Object.entries(contracts)) {
     if (typeof contract?.address !== "string" || typeof contract.startBlock !== "number") {
       throw new Error(`${file}: "${field}" needs an address and a startBlock (an older deployment? redeploy)`);
@@ -55,6 +69,8 @@ export const deploymentFingerprint = createHash("sha256")
       deployment.communityRegistry.startBlock,
       deployment.bridge.oracle.address.toLowerCase(),
       deployment.bridge.router.address.toLowerCase(),
+      deployment.federation.federation.address.toLowerCase(),
+      deployment.federation.governor.address.toLowerCase(),
     ]),
   )
   .digest("hex")

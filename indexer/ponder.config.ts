@@ -13,7 +13,12 @@
  * - every BridgePool from the router's PoolSet logs (parameter `pool`, an indexed topic): a pool registered later is
  *   followed from the block of its registration on, without a restart. Its earlier logs (the constructor's curve,
  *   flow limits set before registration) are not delivered, so the pool's state is read from the chain when it is
- *   first seen (see src/bridgePool.ts).
+ *   first seen (see src/bridgeStore.ts).
+ * And the federation's five contracts, from the deployment file's `federation` section (the indexer refuses a
+ * deployment without one, see ./deployment.ts): FederationSeats, FederationGovernor, FederationTimelock, Federation
+ * and MutualAidFund, each from its own deployment block (the governor's and timelock's constructor settings, the
+ * fund's role grants, are logs of that block). A community the federation admits and launches later is a
+ * CommunityRegistry community like any other: its contracts are discovered as above.
  * Env: DEPLOYMENT_FILE, PONDER_RPC_URL (http://127.0.0.1:8545), PONDER_POLLING_MS (500), PONDER_MAX_RPS,
  *      DATABASE_URL (PostgreSQL; otherwise PGlite in PGLITE_DIR/<deployment fingerprint>, PGLITE_DIR relative to
  *      this directory, default .ponder/pglite).
@@ -32,7 +37,12 @@ import {
   CommunityTimelockAbi,
   CommunityTokenAbi,
   ComplianceRegistryAbi,
+  FederationAbi,
+  FederationGovernorAbi,
+  FederationSeatsAbi,
+  FederationTimelockAbi,
   FxOracleAbi,
+  MutualAidFundAbi,
   SanctionsListAbi,
 } from "./generated/abis";
 
@@ -50,6 +60,7 @@ const registeredContracts = (parameter: "token" | "complianceRegistry" | "govern
   factory({ address: communityRegistry, event: communityRegistered, parameter });
 
 const bridgeRouter = getAddress(deployment.bridge.router.address);
+const federation = deployment.federation;
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -150,6 +161,36 @@ const config = createConfig({
         parameter: "pool",
       }),
       startBlock: deployment.bridge.router.startBlock,
+    },
+    FederationSeats: {
+      network: "kc",
+      abi: FederationSeatsAbi,
+      address: getAddress(federation.seats.address),
+      startBlock: federation.seats.startBlock,
+    },
+    FederationGovernor: {
+      network: "kc",
+      abi: FederationGovernorAbi,
+      address: getAddress(federation.governor.address),
+      startBlock: federation.governor.startBlock,
+    },
+    FederationTimelock: {
+      network: "kc",
+      abi: FederationTimelockAbi,
+      address: getAddress(federation.timelock.address),
+      startBlock: federation.timelock.startBlock,
+    },
+    Federation: {
+      network: "kc",
+      abi: FederationAbi,
+      address: getAddress(federation.federation.address),
+      startBlock: federation.federation.startBlock,
+    },
+    MutualAidFund: {
+      network: "kc",
+      abi: MutualAidFundAbi,
+      address: getAddress(federation.mutualAidFund.address),
+      startBlock: federation.mutualAidFund.startBlock,
     },
   },
 });

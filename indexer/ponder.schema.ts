@@ -32,6 +32,8 @@ export const contractKind = onchainEnum("contract_kind", ["token", "compliance_r
  * the time and the tallies: see `proposalState` in src/lib/proposals.ts.
  */
 export const proposalStatus = onchainEnum("proposal_status", ["created", "extended", "queued", "executed", "canceled"]);
+/** Whose governor: a community's (its token holders vote) or the federation's (member communities' seats vote). */
+export const governanceScope = onchainEnum("governance_scope", ["community", "federation"]);
 /** GovernorCountingSimple's support values: 0 against, 1 for, 2 abstain. */
 export const voteSupport = onchainEnum("vote_support", ["against", "for", "abstain"]);
 export const governanceEventKind = onchainEnum("governance_event_kind", [
@@ -213,8 +215,10 @@ export const roleMember = onchainTable(
 );
 
 /**
- * A proposal of a community's governor, its tallies and its last lifecycle event. The proposal id is a hash of the
- * actions and description, not of the governor, so the key is (governor, proposalId).
+ * A proposal of a community's governor (`scope` community) or of the federation's (`scope` federation), its tallies
+ * and its last lifecycle event. The proposal id is a hash of the actions and description, not of the governor, so
+ * the key is (governor, proposalId). `token` is the governor's votes token: the community's token, or the
+ * FederationSeats for the federation (then `community` is null and `federation` names the federation).
  * State as the governor's `state()` reports it: see `proposalState` in src/lib/proposals.ts, which derives pending,
  * active, defeated and succeeded from `voteStart`, `voteEnd`, the tallies and `quorum` at a given time.
  */
@@ -224,6 +228,8 @@ export const proposal = onchainTable(
     governor: t.hex().notNull(),
     /** uint256, as in the governor's events and functions. */
     proposalId: t.bigint().notNull(),
+    scope: governanceScope().notNull(),
+    /** The governor's votes token: a community's token, or the FederationSeats. */
     token: t.hex().notNull(),
     proposer: t.hex().notNull(),
     targets: t.hex().array().notNull(),
@@ -242,7 +248,11 @@ export const proposal = onchainTable(
     againstVotes: t.bigint().notNull().default(0n),
     abstainVotes: t.bigint().notNull().default(0n),
     voterCount: t.integer().notNull().default(0),
-    /** Votes needed (for + abstain) at the snapshot, read from the governor at the first vote; null before it. */
+    /**
+     * Votes needed (for + abstain) at the snapshot, settled at the first vote; null before it. A community's is read
+     * from its governor (`quorum(voteStart)`); the federation's is computed from the indexed history: the seats'
+     * supply and the quorum numerator at the snapshot (src/lib/federation.ts `federationQuorum`).
+     */
     quorum: t.bigint(),
     createdAt: t.bigint().notNull(),
     createdBlock: t.bigint().notNull(),
@@ -252,9 +262,12 @@ export const proposal = onchainTable(
     executedAt: t.bigint(),
     executedTransaction: t.hex(),
     canceledAt: t.bigint(),
+    /** The id of the timelock operation that queued it (federation proposals: the federation's timelock is indexed). */
+    timelockOperationId: t.hex(),
   }),
   (table) => ({
     pk: primaryKey({ columns: [table.governor, table.proposalId] }),
+    scopeIndex: index().on(table.scope, table.createdAt),
     tokenIndex: index().on(table.token, table.createdAt),
     proposerIndex: index().on(table.proposer),
     statusIndex: index().on(table.token, table.status),
@@ -263,13 +276,17 @@ export const proposal = onchainTable(
 
 // ---------------------------------------------------------------- one row per log (id = event.id)
 
-/** One row per VoteCast or VoteCastWithParams log. */
+/**
+ * One row per VoteCast or VoteCastWithParams log, of a community's governor or the federation's. `token` is the
+ * governor's votes token (a community's token, or the FederationSeats: then the voter is a `federationVoter`).
+ */
 export const vote = onchainTable(
   "vote",
   (t) => ({
     id: t.text().primaryKey(),
     governor: t.hex().notNull(),
     proposalId: t.bigint().notNull(),
+    scope: governanceScope().notNull(),
     token: t.hex().notNull(),
     voter: t.hex().notNull(),
     support: voteSupport().notNull(),
@@ -288,16 +305,23 @@ export const vote = onchainTable(
   }),
 );
 
-/** Changes of a community's governance settings: the governor's and the timelock's setting logs. */
+/**
+ * Changes of governance settings, a community's or the federation's (`scope`): the governor's and the timelock's
+ * setting logs. `token` is the governor's votes token (a community's token, or the FederationSeats).
+ */
 export const governanceEvent = onchainTable(
   "governance_event",
   (t) => ({
     id: t.text().primaryKey(),
+    scope: governanceScope().notNull(),
     token: t.hex().notNull(),
     /** The governor, or the timelock (min_delay_changed). */
     contract: t.hex().notNull(),
     kind: governanceEventKind().notNull(),
-    /** The setting before and after (seconds, token units, or the quorum numerator); null for timelock_changed. */
+    /**
+     * The setting before and after (seconds, token units or seats, or the quorum numerator); null for
+     * timelock_changed.
+     */
     previousValue: t.bigint(),
     newValue: t.bigint(),
     /** The governor's timelock before and after (timelock_changed). */
@@ -308,7 +332,10 @@ export const governanceEvent = onchainTable(
     transactionHash: t.hex().notNull(),
     logIndex: t.integer().notNull(),
   }),
-  (table) => ({ tokenTimeIndex: index().on(table.token, table.timestamp) }),
+  (table) => ({
+    tokenTimeIndex: index().on(table.token, table.timestamp),
+    contractKindIndex: index().on(table.contract, table.kind),
+  }),
 );
 
 /** One row per Transfer log. */
@@ -483,7 +510,8 @@ export const sanctionsEvent = onchainTable(
 
 /**
  * Role grants and revocations (RoleGranted / RoleRevoked) on every community's token, compliance registry and
- * timelock, and on the CommunityRegistry and the sanctions list (`token` null: no community owns them).
+ * timelock, and on the CommunityRegistry, the sanctions list, the Federation, the FederationTimelock and the
+ * MutualAidFund (`token` null: no community owns them).
  */
 export const roleEvent = onchainTable(
   "role_event",
@@ -508,7 +536,9 @@ export const roleEvent = onchainTable(
 
 // ---------------------------------------------------------------- relations (GraphQL fields between entities)
 
-export const communityProfileRelations = relations(communityProfile, ({ many }) => ({
+export const communityProfileRelations = relations(communityProfile, ({ one, many }) => ({
+  /** Its membership of the federation; null for a community the federation did not admit. */
+  federationMember: one(federationMember, { fields: [communityProfile.id], references: [federationMember.id] }),
   contracts: many(communityContract),
   accounts: many(account),
   dailyLimits: many(dailyLimit),
@@ -536,8 +566,16 @@ export const dailyLimitRelations = relations(dailyLimit, ({ one }) => ({
 }));
 
 export const proposalRelations = relations(proposal, ({ one, many }) => ({
+  /** The community whose governor it is; null for a federation proposal. */
   community: one(communityProfile, { fields: [proposal.token], references: [communityProfile.token] }),
+  /** The federation, for a federation proposal; null for a community's. */
+  federation: one(federation, { fields: [proposal.governor], references: [federation.governor] }),
   votes: many(vote),
+  /** The timelock operation that queued it (federation proposals). */
+  timelockOperation: one(timelockOperation, {
+    fields: [proposal.timelockOperationId],
+    references: [timelockOperation.id],
+  }),
 }));
 
 export const voteRelations = relations(vote, ({ one }) => ({
@@ -546,7 +584,13 @@ export const voteRelations = relations(vote, ({ one }) => ({
     fields: [vote.governor, vote.proposalId],
     references: [proposal.governor, proposal.proposalId],
   }),
+  /** The voter as its community knows it (community votes); null for a federation vote. */
   voterAccount: one(account, { fields: [vote.token, vote.voter], references: [account.token, account.address] }),
+  /** The voter as the federation knows it (federation votes: a seat's delegate); null for a community vote. */
+  federationVoter: one(federationVoter, {
+    fields: [vote.token, vote.voter],
+    references: [federationVoter.seats, federationVoter.address],
+  }),
 }));
 
 export const transferRelations = relations(transfer, ({ one }) => ({
@@ -657,6 +701,11 @@ export const pool = onchainTable(
     feesA: t.bigint().notNull().default(0n),
     feesB: t.bigint().notNull().default(0n),
     feesValue: t.bigint().notNull().default(0n),
+    /**
+     * The swap fees charged on deposits' imbalance (sum of LiquidityAdded `fee`), in the reference currency: kept by
+     * the pool for its providers, like `feesValue`, but not part of it.
+     */
+    depositFeesValue: t.bigint().notNull().default(0n),
     /** The rates of currencyA and currencyB that `tvl` uses: the oracle's latest accepted; null before the first. */
     rateA: t.bigint(),
     rateB: t.bigint(),
@@ -795,8 +844,8 @@ export const fxReporter = onchainTable(
 
 /**
  * One row per Settled log: a cross-border payment through a pool, or one hop of a routed swap (`viaRouter`: the
- * sender is the pool's router; the swap is in `routedSwaps` under the same transaction). `feeValue` is the fee at
- * the oracle's rate of the output currency; null if the indexer knows no rate of it.
+ * sender is the pool's router; the swap is in `routedSwaps` under the same transaction, and `routedSwap` names it).
+ * `feeValue` is the fee at the oracle's rate of the output currency; null if the indexer knows no rate of it.
  */
 export const settlement = onchainTable(
   "settlement",
@@ -824,6 +873,14 @@ export const settlement = onchainTable(
     /** amountIn was at or above the source community's travel-rule threshold. */
     travelRule: t.boolean().notNull(),
     viaRouter: t.boolean().notNull(),
+    /**
+     * The account that started the exchange: the sender of a direct swap; for a hop of a routed swap, the RoutedSwap's
+     * sender (the pool's Settled `sender` is then the router). Set to the sender when the Settled log is indexed, and
+     * to the RoutedSwap's sender when that log, which follows the hops in their transaction, is.
+     */
+    originator: t.hex().notNull(),
+    /** The id of the routed_swap row this settlement is a hop of; null for a direct swap. */
+    routedSwap: t.text(),
     day: t.bigint().notNull(),
     blockNumber: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
@@ -837,10 +894,12 @@ export const settlement = onchainTable(
     corridorIndex: index().on(table.corridor, table.timestamp),
     travelRuleIndex: index().on(table.travelRule),
     txIndex: index().on(table.transactionHash),
+    originatorIndex: index().on(table.originator),
+    routedSwapIndex: index().on(table.routedSwap),
   }),
 );
 
-/** One row per LiquidityAdded / LiquidityRemoved log. `value` (reference currency) only for additions. */
+/** One row per LiquidityAdded / LiquidityRemoved log. `value` and `fee` (reference currency) only for additions. */
 export const liquidityEvent = onchainTable(
   "liquidity_event",
   (t) => ({
@@ -853,6 +912,11 @@ export const liquidityEvent = onchainTable(
     amountB: t.bigint().notNull(),
     shares: t.bigint().notNull(),
     value: t.bigint(),
+    /**
+     * The swap fee charged on the deposit's imbalance (the value it moves from one side of the pool to the other),
+     * in the reference currency: the deposit's shares are worth `value - fee`. Null for removals, which pay none.
+     */
+    fee: t.bigint(),
     blockNumber: t.bigint().notNull(),
     timestamp: t.bigint().notNull(),
     transactionHash: t.hex().notNull(),
@@ -887,7 +951,10 @@ export const poolEvent = onchainTable(
   (table) => ({ poolTimeIndex: index().on(table.pool, table.timestamp) }),
 );
 
-/** One row per RoutedSwap log: a multi-hop exchange; each hop's settlement is in `settlements`, same transaction. */
+/**
+ * One row per RoutedSwap log: a multi-hop exchange of `hops` hops; each hop is a settlement of the same transaction
+ * (`settlements`), whose `routedSwap` is this row's id and whose `originator` is this row's sender.
+ */
 export const routedSwap = onchainTable(
   "routed_swap",
   (t) => ({
@@ -985,6 +1052,8 @@ export const fxOracleEvent = onchainTable(
 // ---------------------------------------------------------------- relations
 
 export const poolRelations = relations(pool, ({ one, many }) => ({
+  /** The federation's record of the pool (its fee, its pause by a member's suspension); null if not a member pool. */
+  federationPool: one(federationPool, { fields: [pool.address], references: [federationPool.pool] }),
   profileA: one(communityProfile, {
     fields: [pool.communityA],
     references: [communityProfile.id],
@@ -1006,6 +1075,8 @@ export const poolRelations = relations(pool, ({ one, many }) => ({
 
 export const settlementRelations = relations(settlement, ({ one }) => ({
   bridgePool: one(pool, { fields: [settlement.pool], references: [pool.address] }),
+  /** The routed swap this settlement is a hop of (`routedSwap`). */
+  route: one(routedSwap, { fields: [settlement.routedSwap], references: [routedSwap.id] }),
   sourceProfile: one(communityProfile, {
     fields: [settlement.sourceCommunity],
     references: [communityProfile.id],
@@ -1034,7 +1105,9 @@ export const poolEventRelations = relations(poolEvent, ({ one }) => ({
   bridgePool: one(pool, { fields: [poolEvent.pool], references: [pool.address] }),
 }));
 
-export const routedSwapRelations = relations(routedSwap, ({ one }) => ({
+export const routedSwapRelations = relations(routedSwap, ({ one, many }) => ({
+  /** Its hops, one settlement each. */
+  settlements: many(settlement),
   sourceProfile: one(communityProfile, {
     fields: [routedSwap.sourceCommunity],
     references: [communityProfile.id],
@@ -1058,4 +1131,507 @@ export const fxRateEventRelations = relations(fxRateEvent, ({ one }) => ({
 
 export const fxReportRelations = relations(fxReport, ({ one }) => ({
   fxRate: one(fxRate, { fields: [fxReport.currency], references: [fxRate.currency] }),
+}));
+
+// ================================================================ the federation
+//
+// The federation of communities (Federation, FederationSeats, FederationGovernor, FederationTimelock,
+// MutualAidFund, from the deployment file): members and their seats, the charter and its acceptances, the shared
+// parameters, and the mutual-aid fund. The federation's proposals, votes and settings changes are rows of
+// `proposal`, `vote` and `governanceEvent` with `scope` federation (their `token` is the FederationSeats), and role
+// changes of its contracts rows of `roleEvent` / `roleMember`. Pure rules: src/lib/federation.ts.
+
+// ---------------------------------------------------------------- enums
+
+/** IFederation.Status: admitted (may launch), member (holds a seat), suspended (seat withdrawn, pools paused). */
+export const memberStatus = onchainEnum("member_status", ["admitted", "member", "suspended"]);
+export const seatEventKind = onchainEnum("seat_event_kind", ["minted", "burned", "delegate_changed"]);
+export const federationEventKind = onchainEnum("federation_event_kind", [
+  "member_admitted",
+  "member_launched",
+  "member_suspended",
+  "member_readmitted",
+  "charter_ratified",
+  "charter_accepted",
+  "pool_added",
+  "emergency_cap_changed",
+]);
+export const timelockOperationStatus = onchainEnum("timelock_operation_status", ["scheduled", "executed", "canceled"]);
+
+// ---------------------------------------------------------------- running state
+
+/**
+ * The federation (one row, keyed by the Federation's address): its contracts, the current charter, member counts,
+ * the seats' supply, and its governor's and timelock's settings (from their logs, the first in their constructors).
+ */
+export const federation = onchainTable("federation", (t) => ({
+  address: t.hex().primaryKey(),
+  seats: t.hex().notNull(),
+  governor: t.hex().notNull(),
+  timelock: t.hex().notNull(),
+  mutualAidFund: t.hex().notNull(),
+  /** The current charter version; 0 before the first is ratified. */
+  charterVersion: t.integer().notNull().default(0),
+  charterHash: t.hex(),
+  charterUri: t.text(),
+  /** Communities ever admitted, members now (status member), and members that accepted the current charter. */
+  admittedCount: t.integer().notNull().default(0),
+  memberCount: t.integer().notNull().default(0),
+  fullMemberCount: t.integer().notNull().default(0),
+  suspendedCount: t.integer().notNull().default(0),
+  /** Seats in existence (minted minus burned): the governor's voting supply. */
+  seatSupply: t.bigint().notNull().default(0n),
+  poolCount: t.integer().notNull().default(0),
+  // the governor's and the timelock's settings: seconds (the seats' clock), seats, percent
+  votingDelay: t.bigint().notNull().default(0n),
+  votingPeriod: t.bigint().notNull().default(0n),
+  proposalThreshold: t.bigint().notNull().default(0n),
+  /** Quorum as a share of the seats at the snapshot: quorumNumerator / 100. */
+  quorumNumerator: t.bigint().notNull().default(0n),
+  timelockMinDelay: t.bigint().notNull().default(0n),
+  proposalCount: t.integer().notNull().default(0),
+  updatedAt: t.bigint().notNull(),
+}));
+
+/**
+ * A community the federation admitted (`id` is its slug, as in `communityProfile`): its standing, contracts and
+ * seat, the charter version its own governance accepted, and who exercises its seat. `isFullMember` is
+ * `Federation.isFullMember(id)`: a member that accepted the current charter (recomputed when a charter is ratified).
+ */
+export const federationMember = onchainTable(
+  "federation_member",
+  (t) => ({
+    id: t.text().primaryKey(),
+    /** keccak256 of the id, as the Federation's logs key members; as a number it is the seat's id. */
+    key: t.hex().notNull(),
+    status: memberStatus().notNull(),
+    /** Who may launch it (MemberAdmitted). */
+    launcher: t.hex().notNull(),
+    /** Its token and timelock (the seat's holder, the grants' recipient); null until launched. */
+    token: t.hex(),
+    timelock: t.hex(),
+    seatId: t.bigint(),
+    /** The charter version its governance accepted last; 0 for none. */
+    charterVersion: t.integer().notNull().default(0),
+    isFullMember: t.boolean().notNull().default(false),
+    /** Whom its seat's holder (its timelock) delegates to, and that delegate's current votes (all its seats). */
+    delegate: t.hex(),
+    delegateVotes: t.bigint().notNull().default(0n),
+    admittedAt: t.bigint().notNull(),
+    admittedBlock: t.bigint().notNull(),
+    launchedAt: t.bigint(),
+    /** The latest suspension and readmission. */
+    suspendedAt: t.bigint(),
+    suspensionReason: t.text(),
+    /** Pools its latest suspension paused, and pools its latest readmission reopened. */
+    pausedPools: t.integer(),
+    readmittedAt: t.bigint(),
+    unpausedPools: t.integer(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    keyIndex: index().on(table.key),
+    statusIndex: index().on(table.status),
+    timelockIndex: index().on(table.timelock),
+    delegateIndex: index().on(table.delegate),
+  }),
+);
+
+/**
+ * A seat of the FederationSeats (one per member, non-transferable, held by the member's timelock): its holder, the
+ * holder's delegate, and whether it exists now (burned on suspension, minted again on readmission).
+ */
+export const seat = onchainTable(
+  "seat",
+  (t) => ({
+    seatId: t.bigint().primaryKey(),
+    seats: t.hex().notNull(),
+    /** The member whose seat it is; null until its MemberLaunched log (which follows the mint). */
+    memberId: t.text(),
+    holder: t.hex().notNull(),
+    /** Whom the holder delegates its votes to (`seats.delegates(holder)`). */
+    delegate: t.hex(),
+    active: t.boolean().notNull(),
+    mintedAt: t.bigint().notNull(),
+    burnedAt: t.bigint(),
+    /** Mints: 1, plus one per readmission. */
+    mintCount: t.integer().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    holderIndex: index().on(table.holder),
+    memberIndex: index().on(table.memberId),
+  }),
+);
+
+/**
+ * An account of the FederationSeats' votes: a seat's holder or a delegate (a representative). `votes` is
+ * `seats.getVotes(address)`; `delegate` whom it delegates its own seat's votes to.
+ */
+export const federationVoter = onchainTable(
+  "federation_voter",
+  (t) => ({
+    seats: t.hex().notNull(),
+    address: t.hex().notNull(),
+    votes: t.bigint().notNull().default(0n),
+    delegate: t.hex(),
+    /** The seat it holds now; null for none (a representative, or a suspended member's timelock). */
+    seatId: t.bigint(),
+    /** Votes it cast on federation proposals. */
+    votesCast: t.integer().notNull().default(0),
+    firstSeenAt: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.seats, table.address] }),
+    votesIndex: index().on(table.votes),
+  }),
+);
+
+/** A charter version the federation ratified, and how many members' governance accepted it. */
+export const charterVersion = onchainTable("charter_version", (t) => ({
+  version: t.integer().primaryKey(),
+  hash: t.hex().notNull(),
+  uri: t.text().notNull(),
+  /** Whether it is the federation's current charter. */
+  current: t.boolean().notNull(),
+  /** Members that accepted it (each counted once). */
+  acceptanceCount: t.integer().notNull().default(0),
+  ratifiedAt: t.bigint().notNull(),
+  ratifiedBlock: t.bigint().notNull(),
+  ratifiedTransaction: t.hex().notNull(),
+}));
+
+/** A member's acceptance of a charter version (its first CharterAccepted for that version). */
+export const charterAcceptance = onchainTable(
+  "charter_acceptance",
+  (t) => ({
+    version: t.integer().notNull(),
+    memberId: t.text().notNull(),
+    acceptedAt: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.version, table.memberId] }),
+    memberIndex: index().on(table.memberId),
+  }),
+);
+
+/**
+ * A shared parameter of the federation (`IFederation.Parameters`: bridgeFeeBps, mutualAidRateBps, tier0DailyLimit,
+ * tier1DailyLimit, travelRuleThreshold; amounts in the reference currency, 18 decimals), from its latest
+ * ParameterChanged log (the constructor's first). Its history is in `parameterChange`.
+ */
+export const federationParameter = onchainTable("federation_parameter", (t) => ({
+  name: t.text().primaryKey(),
+  value: t.bigint().notNull(),
+  changeCount: t.integer().notNull(),
+  updatedAt: t.bigint().notNull(),
+}));
+
+/** A bridge pool under the federation's rules (PoolAdded): its two members, and whether a suspension paused it. */
+export const federationPool = onchainTable("federation_pool", (t) => ({
+  pool: t.hex().primaryKey(),
+  keyA: t.hex().notNull(),
+  keyB: t.hex().notNull(),
+  memberA: t.text(),
+  memberB: t.text(),
+  addedAt: t.bigint().notNull(),
+  /**
+   * The member whose suspension paused it (its Paused log in the suspension's transaction); cleared when that
+   * member's readmission reopens it. The pool's own `paused` is on `pool`.
+   */
+  pausedBySuspensionOf: t.text(),
+}));
+
+/** The mutual-aid fund's account of one token: contributions, grants, the emergency cap, and its balance. */
+export const mutualAidFundToken = onchainTable(
+  "mutual_aid_fund_token",
+  (t) => ({
+    fund: t.hex().notNull(),
+    token: t.hex().notNull(),
+    /** The community whose token it is. */
+    community: t.text(),
+    /** `fund.contributed(token)` and `fund.granted(token)`; the emergency part of the grants. */
+    contributed: t.bigint().notNull().default(0n),
+    granted: t.bigint().notNull().default(0n),
+    emergencyGranted: t.bigint().notNull().default(0n),
+    contributionCount: t.integer().notNull().default(0),
+    grantCount: t.integer().notNull().default(0),
+    emergencyGrantCount: t.integer().notNull().default(0),
+    /** `token.balanceOf(fund)`, from the token's Transfer logs (a plain transfer to the fund counts too). */
+    balance: t.bigint().notNull().default(0n),
+    /** `fund.emergencyCap(token)`: the most emergency grants may pay per 30-day period. */
+    emergencyCap: t.bigint().notNull().default(0n),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.fund, table.token] }) }),
+);
+
+/**
+ * An operation of the federation's timelock (CallScheduled per call, CallExecuted, Cancelled): its calls, when it
+ * is ready, and what became of it; `proposalId` names the federation proposal that queued it.
+ */
+export const timelockOperation = onchainTable(
+  "timelock_operation",
+  (t) => ({
+    /** The operation id (`hashOperationBatch`). */
+    id: t.hex().primaryKey(),
+    timelock: t.hex().notNull(),
+    status: timelockOperationStatus().notNull(),
+    targets: t.hex().array().notNull(),
+    values: t.bigint().array().notNull(),
+    datas: t.hex().array().notNull(),
+    predecessor: t.hex().notNull(),
+    /** From CallSalt; null for a zero salt. */
+    salt: t.hex(),
+    delay: t.bigint().notNull(),
+    /** The earliest execution time: scheduled at + delay. */
+    readyAt: t.bigint().notNull(),
+    proposalId: t.bigint(),
+    scheduledAt: t.bigint().notNull(),
+    scheduledTransaction: t.hex().notNull(),
+    executedAt: t.bigint(),
+    executedTransaction: t.hex(),
+    canceledAt: t.bigint(),
+  }),
+  (table) => ({
+    timelockIndex: index().on(table.timelock, table.scheduledAt),
+    proposalIndex: index().on(table.proposalId),
+  }),
+);
+
+// ---------------------------------------------------------------- one row per log (id = event.id)
+
+/**
+ * Seat mints and burns (Transfer from or to zero: seats never move otherwise) with the seats' supply after each,
+ * the history the federation's quorum is computed from; and holders' delegation changes (DelegateChanged).
+ */
+export const seatEvent = onchainTable(
+  "seat_event",
+  (t) => ({
+    id: t.text().primaryKey(),
+    seats: t.hex().notNull(),
+    kind: seatEventKind().notNull(),
+    /** minted, burned: the seat; delegate_changed: the delegator's seat, if it holds one. */
+    seatId: t.bigint(),
+    /** minted, burned: the holder; delegate_changed: the delegator. */
+    holder: t.hex().notNull(),
+    fromDelegate: t.hex(),
+    toDelegate: t.hex(),
+    /** Seats in existence after a mint or burn; null for delegate_changed. */
+    supply: t.bigint(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    seatIndex: index().on(table.seatId, table.timestamp),
+    supplyIndex: index().on(table.seats, table.kind, table.timestamp),
+  }),
+);
+
+/** Every change of a shared parameter (ParameterChanged), with the federation proposal that made it. */
+export const parameterChange = onchainTable(
+  "parameter_change",
+  (t) => ({
+    id: t.text().primaryKey(),
+    parameter: t.text().notNull(),
+    oldValue: t.bigint().notNull(),
+    newValue: t.bigint().notNull(),
+    /** The federation proposal executed in the same transaction; null for the constructor's (the founding values). */
+    proposalId: t.bigint(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    parameterIndex: index().on(table.parameter, table.timestamp),
+    txIndex: index().on(table.transactionHash),
+  }),
+);
+
+/**
+ * The federation's trail: membership (admitted, launched, suspended, readmitted), charters (ratified, accepted),
+ * pools added, emergency caps changed. Columns a kind does not use are null. `proposalId` names the federation
+ * proposal executed in the same transaction (null for what founders, members' own governance or others did).
+ */
+export const federationEvent = onchainTable(
+  "federation_event",
+  (t) => ({
+    id: t.text().primaryKey(),
+    kind: federationEventKind().notNull(),
+    /** The emitting contract: the Federation, or the MutualAidFund (emergency_cap_changed). */
+    contract: t.hex().notNull(),
+    memberId: t.text(),
+    key: t.hex(),
+    /** member_admitted: the launcher. */
+    account: t.hex(),
+    token: t.hex(),
+    timelock: t.hex(),
+    seatId: t.bigint(),
+    reason: t.text(),
+    /** member_suspended: pools paused; member_readmitted: pools reopened. */
+    poolCount: t.integer(),
+    charterVersion: t.integer(),
+    charterHash: t.hex(),
+    charterUri: t.text(),
+    pool: t.hex(),
+    keyA: t.hex(),
+    keyB: t.hex(),
+    /** emergency_cap_changed: the cap before and after. */
+    oldValue: t.bigint(),
+    newValue: t.bigint(),
+    proposalId: t.bigint(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    memberIndex: index().on(table.memberId, table.timestamp),
+    kindIndex: index().on(table.kind, table.timestamp),
+    txIndex: index().on(table.transactionHash),
+  }),
+);
+
+/** One row per ContributionReceived: a contribution of a member's token to the mutual-aid fund. */
+export const mutualAidContribution = onchainTable(
+  "mutual_aid_contribution",
+  (t) => ({
+    id: t.text().primaryKey(),
+    fund: t.hex().notNull(),
+    /** The key and slug of the community whose token it is. */
+    key: t.hex().notNull(),
+    community: t.text(),
+    token: t.hex().notNull(),
+    contributor: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    tokenIndex: index().on(table.token, table.timestamp),
+    communityIndex: index().on(table.community, table.timestamp),
+    contributorIndex: index().on(table.contributor),
+  }),
+);
+
+/**
+ * One row per GrantPaid: a grant to a member community (`community`), paid to its timelock (`recipient`), in
+ * `token` (the token of `tokenCommunity`, which may be another member's). A federation proposal's grant names it
+ * (`proposalId`); an emergency grant (`emergency`, by the committee, without a vote) has none.
+ */
+export const mutualAidGrant = onchainTable(
+  "mutual_aid_grant",
+  (t) => ({
+    id: t.text().primaryKey(),
+    fund: t.hex().notNull(),
+    key: t.hex().notNull(),
+    community: t.text().notNull(),
+    token: t.hex().notNull(),
+    tokenCommunity: t.text(),
+    recipient: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    emergency: t.boolean().notNull(),
+    memo: t.text().notNull(),
+    proposalId: t.bigint(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    communityIndex: index().on(table.community, table.timestamp),
+    tokenIndex: index().on(table.token, table.timestamp),
+    emergencyIndex: index().on(table.emergency),
+    txIndex: index().on(table.transactionHash),
+  }),
+);
+
+// ---------------------------------------------------------------- relations
+
+export const federationRelations = relations(federation, ({ many }) => ({
+  proposals: many(proposal),
+}));
+
+export const federationMemberRelations = relations(federationMember, ({ one, many }) => ({
+  /** The community's profile; null until it launches. */
+  community: one(communityProfile, { fields: [federationMember.id], references: [communityProfile.id] }),
+  seat: one(seat, { fields: [federationMember.seatId], references: [seat.seatId] }),
+  delegateVoter: one(federationVoter, { fields: [federationMember.delegate], references: [federationVoter.address] }),
+  charterAcceptances: many(charterAcceptance),
+  events: many(federationEvent),
+  grants: many(mutualAidGrant),
+}));
+
+export const seatRelations = relations(seat, ({ one, many }) => ({
+  member: one(federationMember, { fields: [seat.memberId], references: [federationMember.id] }),
+  events: many(seatEvent),
+}));
+
+export const seatEventRelations = relations(seatEvent, ({ one }) => ({
+  seat: one(seat, { fields: [seatEvent.seatId], references: [seat.seatId] }),
+}));
+
+export const federationVoterRelations = relations(federationVoter, ({ many }) => ({
+  /** Its votes on federation proposals (`votes` is its voting power). */
+  ballots: many(vote),
+}));
+
+export const charterVersionRelations = relations(charterVersion, ({ many }) => ({
+  acceptances: many(charterAcceptance),
+}));
+
+export const charterAcceptanceRelations = relations(charterAcceptance, ({ one }) => ({
+  charter: one(charterVersion, { fields: [charterAcceptance.version], references: [charterVersion.version] }),
+  member: one(federationMember, { fields: [charterAcceptance.memberId], references: [federationMember.id] }),
+}));
+
+export const federationParameterRelations = relations(federationParameter, ({ many }) => ({
+  changes: many(parameterChange),
+}));
+
+export const parameterChangeRelations = relations(parameterChange, ({ one }) => ({
+  federationParameter: one(federationParameter, {
+    fields: [parameterChange.parameter],
+    references: [federationParameter.name],
+  }),
+}));
+
+export const federationPoolRelations = relations(federationPool, ({ one }) => ({
+  bridgePool: one(pool, { fields: [federationPool.pool], references: [pool.address] }),
+  federationMemberA: one(federationMember, { fields: [federationPool.memberA], references: [federationMember.id] }),
+  federationMemberB: one(federationMember, { fields: [federationPool.memberB], references: [federationMember.id] }),
+}));
+
+export const federationEventRelations = relations(federationEvent, ({ one }) => ({
+  member: one(federationMember, { fields: [federationEvent.memberId], references: [federationMember.id] }),
+}));
+
+export const mutualAidFundTokenRelations = relations(mutualAidFundToken, ({ one, many }) => ({
+  profile: one(communityProfile, { fields: [mutualAidFundToken.community], references: [communityProfile.id] }),
+  contributions: many(mutualAidContribution),
+  grants: many(mutualAidGrant),
+}));
+
+export const mutualAidContributionRelations = relations(mutualAidContribution, ({ one }) => ({
+  profile: one(communityProfile, { fields: [mutualAidContribution.community], references: [communityProfile.id] }),
+  fundToken: one(mutualAidFundToken, {
+    fields: [mutualAidContribution.fund, mutualAidContribution.token],
+    references: [mutualAidFundToken.fund, mutualAidFundToken.token],
+  }),
+}));
+
+export const mutualAidGrantRelations = relations(mutualAidGrant, ({ one }) => ({
+  member: one(federationMember, { fields: [mutualAidGrant.community], references: [federationMember.id] }),
+  fundToken: one(mutualAidFundToken, {
+    fields: [mutualAidGrant.fund, mutualAidGrant.token],
+    references: [mutualAidFundToken.fund, mutualAidFundToken.token],
+  }),
 }));

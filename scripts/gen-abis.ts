@@ -21,6 +21,11 @@ export const INDEXED_CONTRACTS = {
   FxOracleAbi: "contracts/bridge/FxOracle.sol/FxOracle.json",
   BridgeRouterAbi: "contracts/bridge/BridgeRouter.sol/BridgeRouter.json",
   BridgePoolAbi: "contracts/bridge/BridgePool.sol/BridgePool.json",
+  FederationAbi: "contracts/governance/Federation.sol/Federation.json",
+  FederationSeatsAbi: "contracts/governance/FederationSeats.sol/FederationSeats.json",
+  FederationGovernorAbi: "contracts/governance/FederationGovernor.sol/FederationGovernor.json",
+  FederationTimelockAbi: "contracts/governance/FederationTimelock.sol/FederationTimelock.json",
+  MutualAidFundAbi: "contracts/governance/MutualAidFund.sol/MutualAidFund.json",
 } as const;
 
 /** Reads the artifacts and returns the TypeScript module text; throws naming every missing artifact. */

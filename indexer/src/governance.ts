@@ -2,139 +2,86 @@
  * CommunityGovernor and CommunityTimelock logs: proposals with their tallies and lifecycle, one row per vote, and
  * the community's governance settings (the launch sets each one, with a log, in the launch transaction).
  * Pending, active, defeated and succeeded follow from the stored times and tallies: see src/lib/proposals.ts.
+ * The proposal, vote and settings rows are written by src/governanceStore.ts, which the federation's governor
+ * (src/federationGovernance.ts) shares.
  */
 import { ponder } from "ponder:registry";
 import type { Context } from "ponder:registry";
-import { communityProfile, governanceEvent, proposal, vote } from "ponder:schema";
-import type { Address, Hex } from "viem";
+import { communityProfile } from "ponder:schema";
+import type { Address } from "viem";
 import { CommunityGovernorAbi } from "../generated/abis";
-import { tallyVote, voteSupport } from "./lib/proposals";
-import { changeAccount, communityOf, logColumns } from "./store";
+import {
+  type GovernorOwner,
+  insertProposal,
+  insertSettingEvent,
+  insertVote,
+  type LogEvent,
+  proposalCanceled,
+  proposalExecuted,
+  proposalExtended,
+  proposalQueued,
+  type SettingKind,
+  type VoteLog,
+} from "./governanceStore";
+import { changeAccount, communityOf } from "./store";
 
-type LogEvent = Parameters<typeof logColumns>[0] & { log: { address: Address } };
+type Db = Context["db"];
 
-// ---------------------------------------------------------------- proposals
+// ---------------------------------------------------------------- community proposals
 
-ponder.on("CommunityGovernor:ProposalCreated", async ({ event, context }) => {
-  const governor = event.log.address;
-  const { token, communityId } = await communityOf(context.db, governor);
-  const { proposalId, proposer, targets, values, signatures, calldatas, voteStart, voteEnd, description } = event.args;
-  await context.db.insert(proposal).values({
-    governor,
-    proposalId,
-    token,
-    proposer,
-    targets: [...targets],
-    values: [...values],
-    signatures: [...signatures],
-    calldatas: [...calldatas],
-    description,
-    voteStart,
-    voteEnd,
-    status: "created",
-    createdAt: event.block.timestamp,
-    createdBlock: event.block.number,
-    createdTransaction: event.transaction.hash,
-  });
-  await context.db.update(communityProfile, { id: communityId }).set((c) => ({ proposalCount: c.proposalCount + 1 }));
-});
-
-type VoteLog = LogEvent & {
-  args: { voter: Address; proposalId: bigint; support: number; weight: bigint; reason: string; params?: Hex };
+const communityOwner = async (db: Db, address: Address): Promise<GovernorOwner & { communityId: string }> => {
+  const { token, communityId } = await communityOf(db, address);
+  return { scope: "community", token, communityId };
 };
 
-/** One row per vote; the proposal's tallies and voter count, and the voter's count of votes cast. */
-async function recordVote(context: Pick<Context, "db" | "client">, event: VoteLog) {
+ponder.on("CommunityGovernor:ProposalCreated", async ({ event, context }) => {
+  const owner = await communityOwner(context.db, event.log.address);
+  await insertProposal(context.db, event, owner);
+  await context.db
+    .update(communityProfile, { id: owner.communityId })
+    .set((c) => ({ proposalCount: c.proposalCount + 1 }));
+});
+
+/** The vote's row and the proposal's tallies (quorum read from the governor), and the voter's count of votes. */
+async function recordCommunityVote(context: Pick<Context, "db" | "client">, event: VoteLog) {
   const governor = event.log.address;
-  const { token } = await communityOf(context.db, governor);
-  const { voter, proposalId, weight, reason, params } = event.args;
-  const support = voteSupport(event.args.support);
-  await context.db.insert(vote).values({
-    ...logColumns(event),
-    governor,
-    proposalId,
-    token,
-    voter,
-    support,
-    weight,
-    reason,
-    params: params ?? null,
-  });
-  const key = { governor, proposalId };
-  const before = await context.db.find(proposal, key);
-  if (!before) throw new Error(`vote on unknown proposal ${proposalId} of governor ${governor}`);
-  // Votes open after the snapshot, so at the first vote the quorum at the snapshot is settled: read it once.
-  const quorum =
-    before.quorum ??
-    (await context.client.readContract({
+  const owner = await communityOwner(context.db, governor);
+  await insertVote(context.db, event, owner, (p) =>
+    context.client.readContract({
       abi: CommunityGovernorAbi,
       address: governor,
       functionName: "quorum",
-      args: [before.voteStart],
-    }));
-  await context.db
-    .update(proposal, key)
-    .set((p) => ({ ...tallyVote(p, support, weight), voterCount: p.voterCount + 1, quorum }));
-  await changeAccount(context.db, { token, address: voter }, event.block.timestamp, (a) => ({
+      args: [p.voteStart],
+    }),
+  );
+  await changeAccount(context.db, { token: owner.token, address: event.args.voter }, event.block.timestamp, (a) => ({
     votesCast: a.votesCast + 1,
   }));
 }
 
-ponder.on("CommunityGovernor:VoteCast", ({ event, context }) => recordVote(context, event));
-ponder.on("CommunityGovernor:VoteCastWithParams", ({ event, context }) => recordVote(context, event));
+ponder.on("CommunityGovernor:VoteCast", ({ event, context }) => recordCommunityVote(context, event));
+ponder.on("CommunityGovernor:VoteCastWithParams", ({ event, context }) => recordCommunityVote(context, event));
+ponder.on("CommunityGovernor:ProposalExtended", ({ event, context }) => proposalExtended(context.db, event));
+ponder.on("CommunityGovernor:ProposalQueued", ({ event, context }) => proposalQueued(context.db, event));
+ponder.on("CommunityGovernor:ProposalExecuted", ({ event, context }) => proposalExecuted(context.db, event));
+ponder.on("CommunityGovernor:ProposalCanceled", ({ event, context }) => proposalCanceled(context.db, event));
 
-ponder.on("CommunityGovernor:ProposalExtended", async ({ event, context }) => {
-  const key = { governor: event.log.address, proposalId: event.args.proposalId };
-  await context.db
-    .update(proposal, key)
-    .set({ voteEnd: event.args.extendedDeadline, status: "extended", extendedAt: event.block.timestamp });
-});
-
-ponder.on("CommunityGovernor:ProposalQueued", async ({ event, context }) => {
-  const key = { governor: event.log.address, proposalId: event.args.proposalId };
-  await context.db
-    .update(proposal, key)
-    .set({ status: "queued", eta: event.args.etaSeconds, queuedAt: event.block.timestamp });
-});
-
-ponder.on("CommunityGovernor:ProposalExecuted", async ({ event, context }) => {
-  const key = { governor: event.log.address, proposalId: event.args.proposalId };
-  await context.db.update(proposal, key).set({
-    status: "executed",
-    executedAt: event.block.timestamp,
-    executedTransaction: event.transaction.hash,
-  });
-});
-
-ponder.on("CommunityGovernor:ProposalCanceled", async ({ event, context }) => {
-  const key = { governor: event.log.address, proposalId: event.args.proposalId };
-  await context.db.update(proposal, key).set({ status: "canceled", canceledAt: event.block.timestamp });
-});
-
-// ---------------------------------------------------------------- settings
+// ---------------------------------------------------------------- community settings
 
 type Setting = "votingDelay" | "votingPeriod" | "proposalThreshold" | "quorumNumerator" | "voteExtension";
-type SettingKind = (typeof governanceEvent.$inferInsert)["kind"];
 
 /** Sets the community's `setting` to `next` and records the change. */
 async function changeSetting(
-  db: Context["db"],
+  db: Db,
   event: LogEvent,
   setting: Setting | "timelockMinDelay",
   kind: SettingKind,
   previous: bigint,
   next: bigint,
 ) {
-  const { token, communityId } = await communityOf(db, event.log.address);
-  await db.update(communityProfile, { id: communityId }).set({ [setting]: next });
-  await db.insert(governanceEvent).values({
-    ...logColumns(event),
-    token,
-    contract: event.log.address,
-    kind,
-    previousValue: previous,
-    newValue: next,
-  });
+  const owner = await communityOwner(db, event.log.address);
+  await db.update(communityProfile, { id: owner.communityId }).set({ [setting]: next });
+  await insertSettingEvent(db, event, owner, kind, { previousValue: previous, newValue: next });
 }
 
 ponder.on("CommunityGovernor:VotingDelaySet", ({ event, context }) =>
@@ -201,12 +148,8 @@ ponder.on("CommunityTimelock:MinDelayChange", ({ event, context }) =>
 // The governor's executor. `community.timelock` stays the registered timelock, whose logs are indexed: a timelock
 // the governor moves to later is not followed (contracts come from the CommunityRegistry alone).
 ponder.on("CommunityGovernor:TimelockChange", async ({ event, context }) => {
-  const { token } = await communityOf(context.db, event.log.address);
-  await context.db.insert(governanceEvent).values({
-    ...logColumns(event),
-    token,
-    contract: event.log.address,
-    kind: "timelock_changed",
+  const owner = await communityOwner(context.db, event.log.address);
+  await insertSettingEvent(context.db, event, owner, "timelock_changed", {
     previousAddress: event.args.oldTimelock,
     newAddress: event.args.newTimelock,
   });

@@ -61,6 +61,9 @@ ponder.on("BridgePool:Settled", async ({ event, context }) => {
     value,
     travelRule,
     viaRouter: p.router !== null && sameAddress(sender, p.router),
+    // a hop of a routed swap: the router's RoutedSwap, later in the transaction, sets both (see src/router.ts)
+    originator: sender,
+    routedSwap: null,
     day,
   });
   // What one swap adds to the pool's totals and to its pool-day and corridor-day rows.
@@ -135,7 +138,7 @@ ponder.on("BridgePool:Transfer", async ({ event, context }) => {
 
 ponder.on("BridgePool:LiquidityAdded", async ({ event, context }) => {
   await ensurePool(context, event.log.address, event.block);
-  const { provider, recipient, amountA, amountB, shares, value } = event.args;
+  const { provider, recipient, amountA, amountB, shares, value, fee } = event.args;
   await context.db.insert(liquidityEvent).values({
     ...logColumns(event),
     pool: event.log.address,
@@ -146,7 +149,11 @@ ponder.on("BridgePool:LiquidityAdded", async ({ event, context }) => {
     amountB,
     shares,
     value,
+    fee,
   });
+  await context.db
+    .update(pool, { address: event.log.address })
+    .set((row) => ({ depositFeesValue: row.depositFeesValue + fee, updatedAt: event.block.timestamp }));
 });
 
 ponder.on("BridgePool:LiquidityRemoved", async ({ event, context }) => {
@@ -162,6 +169,7 @@ ponder.on("BridgePool:LiquidityRemoved", async ({ event, context }) => {
     amountB,
     shares,
     value: null,
+    fee: null,
   });
 });
 

@@ -1,6 +1,7 @@
 /**
- * AccessControl logs of every indexed contract: who may mint, pause, verify, freeze, list, register communities or
- * run a community's timelock, and since when.
+ * AccessControl logs of every indexed contract: who may mint, pause, verify, freeze, list, register communities,
+ * run a community's or the federation's timelock, administer the Federation, or grant mutual aid in an emergency,
+ * and since when.
  */
 import { ponder } from "ponder:registry";
 import type { Context } from "ponder:registry";
@@ -40,3 +41,9 @@ ponder.on("CommunityRegistry:RoleGranted", ({ event, context }) => recordRole(co
 ponder.on("CommunityRegistry:RoleRevoked", ({ event, context }) => recordRole(context.db, event, null, "revoked"));
 ponder.on("SanctionsList:RoleGranted", ({ event, context }) => recordRole(context.db, event, null, "granted"));
 ponder.on("SanctionsList:RoleRevoked", ({ event, context }) => recordRole(context.db, event, null, "revoked"));
+ponder.on("Federation:RoleGranted", ({ event, context }) => recordRole(context.db, event, null, "granted"));
+ponder.on("Federation:RoleRevoked", ({ event, context }) => recordRole(context.db, event, null, "revoked"));
+ponder.on("FederationTimelock:RoleGranted", ({ event, context }) => recordRole(context.db, event, null, "granted"));
+ponder.on("FederationTimelock:RoleRevoked", ({ event, context }) => recordRole(context.db, event, null, "revoked"));
+ponder.on("MutualAidFund:RoleGranted", ({ event, context }) => recordRole(context.db, event, null, "granted"));
+ponder.on("MutualAidFund:RoleRevoked", ({ event, context }) => recordRole(context.db, event, null, "revoked"));

@@ -1,9 +1,10 @@
 /**
  * BridgeRouter logs: pool registrations (PoolSet, which also makes Ponder follow the pool) and multi-hop swaps.
  */
+import { and, desc, eq, inArray, lt } from "ponder";
 import { ponder } from "ponder:registry";
-import { pool, poolEvent, poolRoute, routedSwap } from "ponder:schema";
-import { corridorOf, pairOf, sameAddress, UNKNOWN_COUNTRY } from "./lib/bridge";
+import { pool, poolEvent, poolRoute, routedSwap, settlement } from "ponder:schema";
+import { corridorOf, pairOf, routedHops, sameAddress, UNKNOWN_COUNTRY } from "./lib/bridge";
 import { ensurePool, tokenCommunity } from "./bridgeStore";
 import { logColumns } from "./store";
 
@@ -33,7 +34,10 @@ ponder.on("BridgeRouter:PoolSet", async ({ event, context }) => {
   await db.insert(poolEvent).values({ ...logColumns(event), pool: address, kind: "registered", account: router });
 });
 
+// The hops' Settled logs precede the RoutedSwap in its transaction, so their settlement rows exist: the swap's row
+// is written, then the hops are found (see `routedHops`) and given its id and its sender as their originator.
 ponder.on("BridgeRouter:RoutedSwap", async ({ event, context }) => {
+  const router = event.log.address;
   const { sender, recipient, path, amountIn, amountOut } = event.args;
   const tokenIn = path[0];
   const tokenOut = path[path.length - 1];
@@ -44,7 +48,7 @@ ponder.on("BridgeRouter:RoutedSwap", async ({ event, context }) => {
   ]);
   await context.db.insert(routedSwap).values({
     ...logColumns(event),
-    router: event.log.address,
+    router,
     sender,
     recipient,
     path: path.map((token) => token.toLowerCase() as `0x${string}`),
@@ -59,4 +63,33 @@ ponder.on("BridgeRouter:RoutedSwap", async ({ event, context }) => {
     amountIn,
     amountOut,
   });
+
+  // Raw SQL (a select by transaction, on settlement's transactionHash index): the store API finds rows by key only.
+  const candidates = await context.db.sql
+    .select({
+      id: settlement.id,
+      tokenIn: settlement.tokenIn,
+      tokenOut: settlement.tokenOut,
+      logIndex: settlement.logIndex,
+    })
+    .from(settlement)
+    .where(
+      and(
+        eq(settlement.transactionHash, event.transaction.hash),
+        eq(settlement.sender, router),
+        lt(settlement.logIndex, event.log.logIndex),
+      ),
+    )
+    .orderBy(desc(settlement.logIndex))
+    .limit(path.length - 1);
+  const hops = routedHops(candidates, path);
+  await context.db.sql
+    .update(settlement)
+    .set({ originator: sender, routedSwap: event.id })
+    .where(
+      inArray(
+        settlement.id,
+        hops.map((hop) => hop.id),
+      ),
+    );
 });

@@ -12,7 +12,9 @@ import {
   redemption,
   transfer,
 } from "ponder:schema";
+import { sameAddress } from "./lib/bridge";
 import { holderDelta, supplyDelta, transferKind } from "./lib/transfers";
+import { changeFundToken, FEDERATION } from "./federationStore";
 import { changeAccount, communityOf, logColumns } from "./store";
 
 ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
@@ -45,6 +47,12 @@ ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
     holderCount: c.holderCount + holders,
     transferCount: c.transferCount + 1,
   }));
+  // The mutual-aid fund's balance of each token (contributions in, grants out, and any plain transfer).
+  const fund = FEDERATION.mutualAidFund;
+  const fundDelta = (sameAddress(to, fund) ? value : 0n) - (sameAddress(from, fund) ? value : 0n);
+  if (sameAddress(to, fund) || sameAddress(from, fund)) {
+    await changeFundToken(context.db, fund, token, at, (t) => ({ balance: t.balance + fundDelta }));
+  }
 });
 
 ponder.on("CommunityToken:Minted", async ({ event, context }) => {

@@ -66,13 +66,14 @@ interface PoolItem {
   feesA: string;
   feesB: string;
   feesValue: string;
+  depositFeesValue: string;
   rateA: string | null;
   rateB: string | null;
   tvl: string | null;
 }
 const POOL_FIELDS = `address router listed registeredBlock symbol oracle tokenA tokenB communityA communityB countryA
   countryB currencyA currencyB reserveA reserveB lpSupply feeBps amplification shortLimitA longLimitA shortLimitB
-  longLimitB paused swapCount travelRuleCount volume feesA feesB feesValue rateA rateB tvl`;
+  longLimitB paused swapCount travelRuleCount volume feesA feesB feesValue depositFeesValue rateA rateB tvl`;
 
 interface SettlementItem {
   pool: string;
@@ -93,6 +94,8 @@ interface SettlementItem {
   value: string;
   travelRule: boolean;
   viaRouter: boolean;
+  originator: string;
+  routedSwap: string | null;
   day: string;
   blockNumber: string;
   timestamp: string;
@@ -100,8 +103,43 @@ interface SettlementItem {
   logIndex: number;
 }
 const SETTLEMENT_FIELDS = `pool sender recipient tokenIn tokenOut sourceCommunity destinationCommunity sourceCountry
-  destinationCountry corridor amountIn amountOut fee feeValue rate value travelRule viaRouter day blockNumber
-  timestamp transactionHash logIndex`;
+  destinationCountry corridor amountIn amountOut fee feeValue rate value travelRule viaRouter originator routedSwap day
+  blockNumber timestamp transactionHash logIndex`;
+
+interface LiquidityEventItem {
+  pool: string;
+  change: "added" | "removed";
+  provider: string;
+  recipient: string;
+  amountA: string;
+  amountB: string;
+  shares: string;
+  value: string | null;
+  fee: string | null;
+  transactionHash: string;
+  logIndex: number;
+}
+const LIQUIDITY_FIELDS = "pool change provider recipient amountA amountB shares value fee transactionHash logIndex";
+
+/**
+ * Each hop's Settled log (by `logKey`) -> its RoutedSwap log, by log order: in a transaction, the hops of a
+ * RoutedSwap are the Settled logs the router sent after the router's previous RoutedSwap and before this one.
+ */
+function hopsOfRoutedSwaps(settled: Log[], routed: Log[], router: string): Map<string, Log> {
+  const pool = BridgePool__factory.createInterface();
+  const routeOf = new Map<string, Log>();
+  for (const log of routed) {
+    const previous = Math.max(
+      -1,
+      ...routed.filter((r) => r.transactionHash === log.transactionHash && r.index < log.index).map((r) => r.index),
+    );
+    for (const hop of settled) {
+      const inRange = hop.transactionHash === log.transactionHash && hop.index > previous && hop.index < log.index;
+      if (inRange && lower(pool.parseLog(hop)!.args.sender as string) === router) routeOf.set(logKey(hop), log);
+    }
+  }
+  return routeOf;
+}
 
 /** Sums per key of what `pick` returns for each row (counts and bigint amounts). */
 function sumBy<T>(rows: T[], keyOf: (row: T) => string, pick: (row: T) => Record<string, bigint>) {
@@ -130,6 +168,10 @@ export function describeBridge(context: () => BridgeContext): void {
     /** Every Settled log of every registered pool. */
     let settled: Log[];
     let registered: Log[];
+    /** Every RoutedSwap log; the indexed routed_swap row id of each (by log); each hop's RoutedSwap (by hop log). */
+    let routed: Log[];
+    let routedSwapIds: Map<string, string>;
+    let routeOfHop: Map<string, Log>;
     const community = new Map<string, { id: string; country: string; currency: string; registry: string }>();
     const poolContract = (address: string): BridgePool => BridgePool__factory.connect(address, ctx.provider);
 
@@ -171,6 +213,19 @@ export function describeBridge(context: () => BridgeContext): void {
       ];
       const pool = BridgePool__factory.connect(ethers.ZeroAddress, ctx.provider);
       settled = (await Promise.all(addresses.map((a) => logsOf(pool, ["Settled"], a)))).flat();
+      routed = await logsOf(router, ["RoutedSwap"]);
+      routeOfHop = hopsOfRoutedSwaps(settled, routed, lower(await router.getAddress()));
+      routedSwapIds = new Map(
+        (
+          await graphqlAll<{ id: string; transactionHash: string; logIndex: number }>(
+            ctx.apiUrl,
+            "routedSwaps",
+            "routedSwapFilter",
+            "id transactionHash logIndex",
+            { pageSize: 1000 },
+          )
+        ).items.map((r) => [key(r), r.id]),
+      );
       pools = (await graphqlAll<PoolItem>(ctx.apiUrl, "pools", "poolFilter", POOL_FIELDS, { pageSize: 100 })).items;
       settlements = (
         await graphqlAll<SettlementItem>(ctx.apiUrl, "settlements", "settlementFilter", SETTLEMENT_FIELDS, {
@@ -335,7 +390,7 @@ export function describeBridge(context: () => BridgeContext): void {
     });
 
     describe("settlements", () => {
-      it("has one row per Settled log, with its parties, amounts, fee, rate, value, communities and corridor", async () => {
+      it("has one row per Settled log, with its parties, originator, routed swap, amounts, fee, rate, value, communities and corridor", async () => {
         expect(settled.length, "the simulation swaps").to.be.greaterThan(20);
         expect(settlements).to.have.lengthOf(settled.length);
         const indexed = new Map(settlements.map((s) => [key(s), s]));
@@ -351,6 +406,7 @@ export function describeBridge(context: () => BridgeContext): void {
           const [source, destination] = [community.get(tokenIn)!, community.get(tokenOut)!];
           const rateOut = await rateAt(destination.currency, log.blockNumber);
           const timestamp = timestamps.get(log.blockNumber)!;
+          const route = routeOfHop.get(logKey(log));
           const expected = {
             pool: lower(log.address),
             sender: lower(a.sender as string),
@@ -370,6 +426,10 @@ export function describeBridge(context: () => BridgeContext): void {
             value: str(a.value as bigint),
             travelRule: a.travelRule as boolean,
             viaRouter: lower(a.sender as string) === routerAddress,
+            originator: route
+              ? lower(router.interface.parseLog(route)!.args.sender as string)
+              : lower(a.sender as string),
+            routedSwap: route ? (routedSwapIds.get(logKey(route)) ?? "(no routed_swap row)") : null,
             day: str(timestamp - (timestamp % DAY)),
             blockNumber: str(log.blockNumber),
             timestamp: str(timestamp),
@@ -383,6 +443,20 @@ export function describeBridge(context: () => BridgeContext): void {
         }
         expect(mismatches, mismatches.join("\n")).to.deep.equal([]);
         expect(new Set(settlements.map((s) => s.corridor)).size, "several corridors").to.be.greaterThan(2);
+      });
+
+      it("names the originator: the RoutedSwap's sender for a routed swap's hops, else the Settled sender", () => {
+        const routerAddress = lower(router.target as string);
+        const hops = settlements.filter((s) => s.routedSwap !== null);
+        expect(hops.length, "the simulation routes swaps").to.be.greaterThan(0);
+        expect(hops.length).to.equal(routeOfHop.size);
+        for (const s of settlements) {
+          const route = routeOfHop.get(key(s));
+          const expected = route ? lower(router.interface.parseLog(route)!.args.sender as string) : s.sender;
+          expect(s.originator, key(s)).to.equal(expected);
+          if (route) expect(s.sender, key(s)).to.equal(routerAddress);
+          else expect(s.originator, key(s)).to.not.equal(routerAddress);
+        }
       });
 
       it("flags the travel rule exactly when amountIn reaches the source registry's threshold", async () => {
@@ -467,19 +541,26 @@ export function describeBridge(context: () => BridgeContext): void {
     });
 
     describe("liquidity", () => {
-      it("has one row per LiquidityAdded / LiquidityRemoved log, with its amounts, shares and value", async () => {
+      const liquidityEvents = async () =>
+        (
+          await graphqlAll<LiquidityEventItem>(
+            ctx.apiUrl,
+            "liquidityEvents",
+            "liquidityEventFilter",
+            LIQUIDITY_FIELDS,
+            {
+              pageSize: 1000,
+            },
+          )
+        ).items;
+
+      it("has one row per LiquidityAdded / LiquidityRemoved log, with its amounts, shares, value and fee", async () => {
         const pool = BridgePool__factory.connect(ethers.ZeroAddress, ctx.provider);
         const logs = (
           await Promise.all(pools.map((p) => logsOf(pool, ["LiquidityAdded", "LiquidityRemoved"], p.address)))
         ).flat();
         expect(logs.length, "the simulation provides liquidity").to.be.greaterThanOrEqual(pools.length);
-        const { items } = await graphqlAll<{ transactionHash: string; logIndex: number }>(
-          ctx.apiUrl,
-          "liquidityEvents",
-          "liquidityEventFilter",
-          "pool change provider recipient amountA amountB shares value transactionHash logIndex",
-          { pageSize: 1000 },
-        );
+        const items = await liquidityEvents();
         expect(items).to.have.lengthOf(logs.length);
         const indexed = new Map(items.map((e) => [key(e), e]));
         for (const log of logs) {
@@ -494,9 +575,26 @@ export function describeBridge(context: () => BridgeContext): void {
             amountB: str(a.amountB as bigint),
             shares: str(a.shares as bigint),
             value: parsed.name === "LiquidityAdded" ? str(a.value as bigint) : null,
+            fee: parsed.name === "LiquidityAdded" ? str(a.fee as bigint) : null,
             transactionHash: log.transactionHash,
             logIndex: log.index,
           });
+        }
+      });
+
+      it("sums each pool's deposit fees (depositFeesValue) as its LiquidityAdded rows do", async () => {
+        const items = await liquidityEvents();
+        const fees = items.filter((e) => e.fee !== null && BigInt(e.fee) > 0n);
+        expect(fees.length, "the bridge scenario's one-sided deposit pays a fee").to.be.greaterThan(0);
+        const sums = sumBy(
+          items.filter((e) => e.change === "added"),
+          (e) => e.pool,
+          (e) => ({ depositFeesValue: BigInt(e.fee!) }),
+        );
+        for (const p of pools) {
+          expect({ depositFeesValue: p.depositFeesValue }, p.address).to.deep.equal(
+            sums.get(p.address) ?? { depositFeesValue: "0" },
+          );
         }
       });
 
@@ -610,23 +708,28 @@ export function describeBridge(context: () => BridgeContext): void {
     });
 
     describe("routed swaps", () => {
-      it("has one row per RoutedSwap log; its hops are its transaction's settlements, sent by the router", async () => {
-        const logs = await logsOf(router, ["RoutedSwap"]);
-        expect(logs.length, "the simulation routes swaps").to.be.greaterThan(0);
+      it("has one row per RoutedSwap log; its settlements are its hops, sent by the router", async () => {
+        expect(routed.length, "the simulation routes swaps").to.be.greaterThan(0);
         const { items } = await graphqlAll<{ transactionHash: string; logIndex: number }>(
           ctx.apiUrl,
           "routedSwaps",
           "routedSwapFilter",
           `sender recipient path hops tokenIn tokenOut sourceCommunity destinationCommunity corridor amountIn amountOut
-           transactionHash logIndex`,
+           transactionHash logIndex settlements(orderBy: "logIndex") { items { transactionHash logIndex } }`,
           { pageSize: 1000 },
         );
-        expect(items).to.have.lengthOf(logs.length);
+        expect(items).to.have.lengthOf(routed.length);
         const indexed = new Map(items.map((r) => [key(r), r]));
-        for (const log of logs) {
+        const bySettledLog = new Map(settlements.map((s) => [key(s), s]));
+        for (const log of routed) {
           const a = router.interface.parseLog(log)!.args;
           const path = (a.path as string[]).map(lower);
           const [source, destination] = [community.get(path[0]!)!, community.get(path.at(-1)!)!];
+          // the hops by log order (see hopsOfRoutedSwaps), in log order
+          const hopLogs = settled
+            .filter((hop) => routeOfHop.get(logKey(hop)) === log)
+            .sort((x, y) => x.index - y.index)
+            .map((hop) => ({ transactionHash: hop.transactionHash, logIndex: hop.index }));
           expect(indexed.get(logKey(log))).to.deep.equal({
             sender: lower(a.sender as string),
             recipient: lower(a.recipient as string),
@@ -641,10 +744,9 @@ export function describeBridge(context: () => BridgeContext): void {
             amountOut: str(a.amountOut as bigint),
             transactionHash: log.transactionHash,
             logIndex: log.index,
+            settlements: { items: hopLogs },
           });
-          const hops = settlements
-            .filter((s) => s.transactionHash === log.transactionHash)
-            .sort((x, y) => x.logIndex - y.logIndex);
+          const hops = hopLogs.map((h) => bySettledLog.get(key(h))!);
           expect(hops.map((h) => [h.tokenIn, h.tokenOut, h.viaRouter])).to.deep.equal(
             path.slice(1).map((token, i) => [path[i], token, true]),
           );
@@ -658,12 +760,13 @@ export function describeBridge(context: () => BridgeContext): void {
 }
 
 /**
- * Last, with the indexer running: pools registered with the router after the indexer started. The first has
- * settings changed before its registration (which the indexer reads from the chain) and after (which it follows);
- * a second pool then replaces it for the same pair. `context` is read once the caller's `before` ran.
+ * Last, with the indexer running: pools registered with the router after the indexer started, by `operator` (an
+ * account the federation made the router's admin: ./federationScenario.ts). The first has settings changed before
+ * its registration (which the indexer reads from the chain) and after (which it follows); a second pool then
+ * replaces it for the same pair. `context` is read once the caller's `before` ran.
  */
 export function describePoolsRegisteredLater(
-  context: () => BridgeContext & { waitForIndexedHead: () => Promise<number> },
+  context: () => BridgeContext & { operator: string; waitForIndexedHead: () => Promise<number> },
 ): void {
   describe("pools registered while the indexer runs", function () {
     let ctx: BridgeContext;
@@ -675,7 +778,8 @@ export function describePoolsRegisteredLater(
 
     before(async function () {
       this.timeout(120_000);
-      ctx = { ...context() };
+      const { operator, ...rest } = context();
+      ctx = rest;
       const { deployment, provider } = ctx;
       // a pair of communities with no pool yet
       const paired = new Set(deployment.bridge.pools.map((p) => [...p.communities].sort().join("/")));
@@ -684,7 +788,7 @@ export function describePoolsRegisteredLater(
       const found = candidates.find(([a, b]) => !paired.has([a.id, b.id].sort().join("/")));
       if (!found) throw new Error("every pair of communities has a pool already");
       pair = [found[0], found[1]];
-      const admin = await provider.getSigner(deployment.roles.admin);
+      const admin = await provider.getSigner(operator);
       const router = BridgeRouter__factory.connect(deployment.bridge.router.address, admin);
       const deploy = async (feeBps: number, amplification: number) => {
         const pool = await new BridgePool__factory(admin).deploy(

@@ -37,19 +37,27 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 export class Stack {
-  readonly tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kc-e2e-"));
-  readonly deploymentFile = path.join(this.tmp, "deployment.json");
+  private tmpDir: string | undefined;
+  /** The stack's temporary directory, made on first use (mocha builds suites it may never run, or skips). */
+  get tmp(): string {
+    return (this.tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "kc-e2e-")));
+  }
+  get deploymentFile(): string {
+    return path.join(this.tmp, "deployment.json");
+  }
   rpcUrl = "";
   apiUrl = "";
   /** The running `ponder start`, once `startIndexer` has returned. */
   indexer: Service | undefined;
   private readonly services: Service[] = [];
   private readonly logs = new Map<string, string[]>();
-  private readonly baseEnv = {
-    HARDHAT_DISABLE_TELEMETRY_PROMPT: "true",
-    PONDER_TELEMETRY_DISABLED: "true",
-    DEPLOYMENT_FILE: this.deploymentFile,
-  };
+  private get baseEnv() {
+    return {
+      HARDHAT_DISABLE_TELEMETRY_PROMPT: "true",
+      PONDER_TELEMETRY_DISABLED: "true",
+      DEPLOYMENT_FILE: this.deploymentFile,
+    };
+  }
 
   get deployment(): Deployment {
     return JSON.parse(fs.readFileSync(this.deploymentFile, "utf8")) as Deployment;
@@ -149,7 +157,7 @@ export class Stack {
   /** Stops every service (process groups, SIGTERM then SIGKILL) and removes the temporary directory. */
   async stop({ keepFiles = false } = {}): Promise<void> {
     await Promise.all(this.services.map((service) => stopService(service, 3_000).then(() => running.delete(service))));
-    if (!keepFiles) fs.rmSync(this.tmp, { recursive: true, force: true });
+    if (!keepFiles && this.tmpDir !== undefined) fs.rmSync(this.tmpDir, { recursive: true, force: true });
   }
 }
 

@@ -1,12 +1,17 @@
 /**
- * The indexer end to end: a fresh Hardhat node, the deployment (its communities launched through the
- * CommunityFactory), the seeded simulation, a scenario that emits every handled token and compliance event, and one
- * in which the first community governs itself (proposals left in every state); then `ponder start` on an empty
- * PGlite database. Every answer of the GraphQL API is checked against the chain itself (views at the indexed head,
- * eth_getLogs), and the served schema against subgraph-schema/schema.graphql; the bridge (pools, settlements, daily
- * aggregates, liquidity, rates, routed swaps) likewise, in ./bridge.ts. Last, with the indexer still running, more
- * communities are launched through the factory, and pools registered with the router: each must appear with its
- * contracts and settings, without restarting or reconfiguring the indexer.
+ * The indexer end to end: a fresh Hardhat node, the deployment (its founding communities launched through the
+ * Federation), the seeded simulation (which also runs the federation's proposals and launches a community the
+ * federation admits), a one-sided deposit and a withdrawal in a pool (./bridgeScenario.ts), federation proposals that
+ * suspend two members and readmit one (./federationScenario.ts), a scenario that emits every handled token and
+ * compliance event, and one in which the first community governs itself (proposals left in every state); then
+ * `ponder start` on an empty PGlite database. Every answer of the GraphQL API is checked against the chain itself
+ * (views at the indexed head, eth_getLogs), and the served schema against subgraph-schema/schema.graphql; the bridge
+ * (pools, settlements, daily aggregates, liquidity, rates, routed swaps) likewise, in ./bridge.ts, and the federation
+ * (members, seats, charter, parameters, proposals, mutual aid) in ./federation.ts. The communities are every
+ * community of the registry at the head, the founders and those launched later. Last, with the indexer still
+ * running, more communities are launched through the factory, and pools registered with the router (by an operator
+ * the federation empowered): each must appear with its contracts and settings, without restarting or reconfiguring
+ * the indexer.
  *
  *   npx hardhat test test/e2e/indexer.e2e.test.ts
  * Env: E2E_SIM_ACCOUNTS (50), E2E_SIM_TXS (500), E2E_COMMUNITIES (50: the total after the launches), KC_SKIP_E2E=1
@@ -27,7 +32,10 @@ import {
   CommunityTimelock__factory,
   CommunityToken__factory,
   ComplianceRegistry__factory,
+  Federation__factory,
+  FederationTimelock__factory,
   IAccessControl__factory,
+  MutualAidFund__factory,
   SanctionsList__factory,
   type CommunityGovernor,
   type CommunityTimelock,
@@ -37,6 +45,9 @@ import {
   type SanctionsList,
 } from "../../typechain-types";
 import { describeBridge, describePoolsRegisteredLater } from "./bridge";
+import { runBridgeScenario } from "./bridgeScenario";
+import { describeFederation } from "./federation";
+import { type FederationOutcome, runFederationScenario } from "./federationScenario";
 import { type GovernanceOutcome, runGovernanceScenario } from "./governanceScenario";
 import { graphql, graphqlAll, ROOT, Stack } from "./harness";
 import { launchCommunities, launchConfigs } from "./launches";
@@ -111,6 +122,15 @@ interface ProposalItem {
 const PROPOSAL_FIELDS = `governor proposalId proposer targets values signatures calldatas description voteStart voteEnd
   eta status forVotes againstVotes abstainVotes voterCount quorum`;
 
+/** A community as the registry records it. */
+interface RegisteredCommunity {
+  id: string;
+  token: string;
+  complianceRegistry: string;
+  governor: string;
+  timelock: string;
+}
+
 /** One community's contracts, connected to the test's provider. */
 interface Contracts {
   id: string;
@@ -126,6 +146,8 @@ describeE2E("indexer (end to end)", function () {
   const stack = new Stack();
   let deployment: Deployment;
   let provider: ethers.JsonRpcProvider;
+  /** Every community of the registry at the head, in launch order (the founders first). */
+  let registered: RegisteredCommunity[];
   let communities: Contracts[];
   let katy: Contracts;
   let sanctions: SanctionsList;
@@ -133,6 +155,7 @@ describeE2E("indexer (end to end)", function () {
   let headTime: bigint;
   let actors: ScenarioActors;
   let governance: GovernanceOutcome;
+  let federationOutcome: FederationOutcome;
   /** Every indexed account of each community (by id), fetched in small pages ordered by balance. */
   const accountsOf = new Map<string, AccountItem[]>();
   const accountPages = new Map<string, number>();
@@ -276,6 +299,8 @@ describeE2E("indexer (end to end)", function () {
         }),
       );
       deployment = stack.deployment;
+      await timed("bridge", () => runBridgeScenario(stack.rpcUrl, deployment));
+      federationOutcome = await timed("federation", () => runFederationScenario(stack.rpcUrl, deployment));
       actors = await timed("scenario", () => runEveryEventScenario(stack.rpcUrl, deployment));
       governance = await timed("governance", () => runGovernanceScenario(stack.rpcUrl, deployment));
       head = await stack.headBlock();
@@ -283,7 +308,19 @@ describeE2E("indexer (end to end)", function () {
 
       provider = new ethers.JsonRpcProvider(stack.rpcUrl, deployment.chainId, { staticNetwork: true });
       headTime = BigInt((await provider.getBlock(head))!.timestamp);
-      communities = deployment.communities.map(connect);
+      const registry = CommunityRegistry__factory.connect(deployment.communityRegistry.address, provider);
+      registered = [];
+      for (let i = 0n; i < (await registry.communityCount({ blockTag: head })); i++) {
+        const c = await registry.communityAt(i, { blockTag: head });
+        registered.push({
+          id: c.id,
+          token: c.token,
+          complianceRegistry: c.complianceRegistry,
+          governor: c.governor,
+          timelock: c.timelock,
+        });
+      }
+      communities = registered.map(connect);
       katy = communities[0]!;
       sanctions = SanctionsList__factory.connect(deployment.sanctionsList.address, provider);
 
@@ -315,7 +352,13 @@ describeE2E("indexer (end to end)", function () {
   describe("communities", () => {
     it("lists every community of the registry as communityAt(i) returns it, with its launch transaction", async () => {
       const items = await indexedCommunities();
-      expect(items.map((c) => c.id)).to.deep.equal(deployment.communities.map((c) => c.id));
+      expect(items.map((c) => c.id)).to.deep.equal(registered.map((c) => c.id));
+      expect(items.slice(0, deployment.communities.length).map((c) => c.id)).to.deep.equal(
+        deployment.communities.map((c) => c.id),
+      );
+      expect(items.length, "the simulation launches a community the federation admitted").to.be.greaterThan(
+        deployment.communities.length,
+      );
       await expectCommunitiesAsRegistered(items, head);
     });
 
@@ -331,7 +374,7 @@ describeE2E("indexer (end to end)", function () {
         "address kind communityId",
         { pageSize: 100 },
       );
-      const expected = deployment.communities.flatMap((c) => [
+      const expected = registered.flatMap((c) => [
         { address: lower(c.token), kind: "token", communityId: c.id },
         { address: lower(c.complianceRegistry), kind: "compliance_registry", communityId: c.id },
         { address: lower(c.governor), kind: "governor", communityId: c.id },
@@ -391,7 +434,7 @@ describeE2E("indexer (end to end)", function () {
     it("pages through every account of each community exactly once", () => {
       for (const c of communities) {
         const accounts = accountsOf.get(c.id)!;
-        expect(accountPages.get(c.id), c.id).to.be.greaterThan(1);
+        expect(accountPages.get(c.id), c.id).to.equal(Math.max(1, Math.ceil(accounts.length / 7)));
         const addresses = accounts.map((a) => a.address);
         expect(new Set(addresses).size, c.id).to.equal(addresses.length);
         const balances = accounts.map((a) => BigInt(a.balance));
@@ -738,6 +781,10 @@ describeE2E("indexer (end to end)", function () {
         ...communities.flatMap((c) => [c.token, c.registry, c.timelock] as ethers.BaseContract[]),
         registry,
         sanctions,
+        // the federation's AccessControl contracts
+        Federation__factory.connect(deployment.federation.federation.address, provider),
+        FederationTimelock__factory.connect(deployment.federation.timelock.address, provider),
+        MutualAidFund__factory.connect(deployment.federation.mutualAidFund.address, provider),
       ];
       const logs = (await Promise.all(controlled.map((c) => logsOf(c, ["RoleGranted", "RoleRevoked"])))).flat();
       const data = await graphql<{ roleEvents: { totalCount: number } }>(
@@ -962,7 +1009,7 @@ describeE2E("indexer (end to end)", function () {
       for (const a of accountsOf.get(katy.id)!) expect(a.votesCast, a.address).to.equal(counted.get(a.address) ?? 0);
     });
 
-    it("governanceEvents: one row per governor or timelock setting log", async () => {
+    it("governanceEvents: one row per community governor or timelock setting log", async () => {
       const governorLogs = await logsOfEach(
         (c) => c.governor,
         [
@@ -979,7 +1026,7 @@ describeE2E("indexer (end to end)", function () {
         stack.apiUrl,
         `
           {
-            governanceEvents {
+            governanceEvents(where: { scope: community }) {
               totalCount
             }
           }
@@ -1033,7 +1080,31 @@ describeE2E("indexer (end to end)", function () {
 
   describeBridge(() => ({ apiUrl: stack.apiUrl, provider, deployment, head }));
 
+  describeFederation(() => ({
+    apiUrl: stack.apiUrl,
+    provider,
+    deployment,
+    head,
+    headTime,
+    outcome: federationOutcome,
+  }));
+
   describe("HTTP", () => {
+    it("answers every example query of indexer/README.md, with data", async () => {
+      const readme = fs.readFileSync(path.join(ROOT, "indexer", "README.md"), "utf8");
+      // each ```graphql block holds one or more operations, each starting with "{" at the start of a line
+      const operations = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].flatMap((block) =>
+        block[1]!.split(/\n(?=\{)/).map((op) => op.trim()),
+      );
+      expect(operations.length).to.be.greaterThan(8);
+      for (const query of operations) {
+        const data = await graphql<Record<string, unknown>>(stack.apiUrl, query);
+        for (const [field, value] of Object.entries(data)) {
+          expect(value, `${field} in\n${query}`).to.not.equal(null);
+        }
+      }
+    });
+
     it("serves GraphQL at / as well as /graphql, and GraphiQL to browsers", async () => {
       const answer = await fetch(`${stack.apiUrl}/`, {
         method: "POST",
@@ -1076,9 +1147,11 @@ describeE2E("indexer (end to end)", function () {
       this.timeout(300_000);
       try {
         indexerPid = stack.indexer?.child.pid;
-        const first = deployment.communities.length + 1;
-        configs = launchConfigs(first, total - deployment.communities.length, deployment.roles);
-        await timed(`launch ${configs.length}`, () => launchCommunities(stack.rpcUrl, deployment, configs));
+        const first = registered.length + 1;
+        configs = launchConfigs(first, total - registered.length, deployment.roles);
+        await timed(`launch ${configs.length}`, () =>
+          launchCommunities(stack.rpcUrl, deployment, federationOutcome.operator, configs),
+        );
         // the newest community's token is used at once: its logs are followed too
         const registry = CommunityRegistry__factory.connect(deployment.communityRegistry.address, provider);
         const newest = connect(await registry.community(configs.at(-1)!.id as string));
@@ -1170,6 +1243,7 @@ describeE2E("indexer (end to end)", function () {
     provider,
     deployment,
     head,
+    operator: federationOutcome.operator,
     waitForIndexedHead: () => stack.waitForIndexedHead(),
   }));
 });

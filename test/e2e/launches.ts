@@ -1,7 +1,9 @@
 /**
- * More communities, launched through the CommunityFactory by the deployment's launcher (LAUNCHER_ROLE) while the
- * indexer runs: each with its own country, currency, locale and settings, so that every one of them is
- * distinguishable in the indexer's answers.
+ * More communities, launched through the CommunityFactory while the indexer runs, by an account the federation gave
+ * LAUNCHER_ROLE (./federationScenario.ts: after the deployment only the Federation launches, and it launches only
+ * admitted communities, at the oracle's rate of their currency): each with its own country, currency, locale and
+ * settings, so that every one of them is distinguishable in the indexer's answers. They are registered communities,
+ * not federation members.
  */
 import { ethers } from "ethers";
 import { UNLIMITED } from "../../scripts/lib/communityConfig";
@@ -67,14 +69,15 @@ export function launchConfigs(
   });
 }
 
-/** Launches each config, one transaction each, from the deployment's launcher (an unlocked node account). */
+/** Launches each config, one transaction each, from `launcher` (an unlocked node account with LAUNCHER_ROLE). */
 export async function launchCommunities(
   rpcUrl: string,
   deployment: Deployment,
+  launcherAddress: string,
   configs: ICommunityFactory.CommunityConfigStruct[],
 ): Promise<void> {
   const provider = new ethers.JsonRpcProvider(rpcUrl, deployment.chainId, { staticNetwork: true, cacheTimeout: -1 });
-  const launcher = await provider.getSigner(deployment.roles.launcher);
+  const launcher = await provider.getSigner(launcherAddress);
   const factory = CommunityFactory__factory.connect(deployment.communityFactory.address, launcher);
   for (const config of configs) await mined(factory.launch(config));
   provider.destroy();

@@ -5,6 +5,7 @@ import {
   ONE,
   pairOf,
   referenceValue,
+  routedHops,
   sameAddress,
   totalValueLocked,
   UNKNOWN_COUNTRY,
@@ -16,6 +17,7 @@ import {
 const E18 = (n: number | string) => BigInt(n) * ONE;
 const KATY = "0xcbEE9B9D8f91D50b22C6a046dD9b645615b043d9";
 const HOUSTON = "0x3DC64e9353cA984403d6F5f62fD768eC47b7B2b9";
+const TORONTO = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
 
 describe("indexer: bridge rules", () => {
   describe("referenceValue", () => {
@@ -106,6 +108,35 @@ describe("indexer: bridge rules", () => {
       expect(once).to.deep.equal([KATY.toLowerCase()]);
       expect(withAddress(once, KATY)).to.deep.equal(once);
       expect(withAddress(once, HOUSTON)).to.deep.equal([KATY.toLowerCase(), HOUSTON.toLowerCase()]);
+    });
+  });
+
+  describe("routedHops", () => {
+    const hop = (tokenIn: string, tokenOut: string, logIndex: number) => ({ tokenIn, tokenOut, logIndex });
+    const path = [KATY, HOUSTON, TORONTO];
+
+    it("is the last path.length - 1 settlements in log order, whatever order they come in", () => {
+      const first = hop(KATY.toLowerCase(), HOUSTON.toLowerCase(), 3);
+      const second = hop(HOUSTON.toLowerCase(), TORONTO.toLowerCase(), 7);
+      expect(routedHops([second, first], path)).to.deep.equal([first, second]);
+    });
+
+    it("leaves out an earlier routed swap's hops in the same transaction", () => {
+      const earlier = [hop(HOUSTON, KATY, 1), hop(KATY, HOUSTON, 4)];
+      const hops = [hop(KATY, HOUSTON, 9), hop(HOUSTON, TORONTO, 12)];
+      expect(routedHops([...hops, ...earlier], path)).to.deep.equal(hops);
+      expect(routedHops(earlier, [HOUSTON, KATY, HOUSTON])).to.deep.equal(earlier);
+    });
+
+    it("matches a one-hop path", () => {
+      expect(routedHops([hop(KATY, HOUSTON, 0)], [KATY, HOUSTON])).to.deep.equal([hop(KATY, HOUSTON, 0)]);
+    });
+
+    it("throws when hops are missing or do not follow the path", () => {
+      expect(() => routedHops([hop(HOUSTON, TORONTO, 5)], path)).to.throw(/are not the hops of/);
+      expect(() => routedHops([hop(KATY, HOUSTON, 5), hop(HOUSTON, KATY, 6)], path)).to.throw(/are not the hops of/);
+      expect(() => routedHops([hop(HOUSTON, TORONTO, 2), hop(KATY, HOUSTON, 6)], path)).to.throw(/are not the hops of/);
+      expect(() => routedHops([], [KATY])).to.throw(/at least two tokens/);
     });
   });
 });

@@ -72,3 +72,34 @@ export function withAddress(list: readonly string[], address: string): `0x${stri
   const current = list.map((a) => a.toLowerCase() as `0x${string}`);
   return current.includes(lower) ? current : [...current, lower];
 }
+
+/** A settlement as `routedHops` matches it against a routed swap's path. */
+export interface HopCandidate {
+  tokenIn: string;
+  tokenOut: string;
+  logIndex: number;
+}
+
+/**
+ * The hops of a routed swap along `path`: of the Settled logs its router sent in the swap's transaction before the
+ * RoutedSwap log (`candidates`, in any order), the last `path.length - 1`, in log order. That is exact: the router
+ * calls `pool.swap` only inside `swapExactIn`, which is `nonReentrant` and emits RoutedSwap right after its last hop,
+ * and a reverted call leaves no logs; so the Settled logs the router sent just before a RoutedSwap are its hops, even
+ * when one transaction routes several swaps. Throws if they are too few or do not follow the path (hop i exchanges
+ * path[i] for path[i + 1]): the logs were not all indexed, a bug.
+ */
+export function routedHops<T extends HopCandidate>(candidates: readonly T[], path: readonly string[]): T[] {
+  const count = path.length - 1;
+  if (count < 1) throw new Error(`a routed swap's path has at least two tokens, got ${path.length}`);
+  const hops = [...candidates].sort((x, y) => x.logIndex - y.logIndex).slice(-count);
+  const follows =
+    hops.length === count &&
+    hops.every((hop, i) => sameAddress(hop.tokenIn, path[i]!) && sameAddress(hop.tokenOut, path[i + 1]!));
+  if (!follows) {
+    const seen = hops.map((hop) => `${hop.tokenIn} -> ${hop.tokenOut} (log ${hop.logIndex})`).join(", ");
+    throw new Error(
+      `the router's settlements before its RoutedSwap [${seen}] are not the hops of ${path.join(" -> ")}`,
+    );
+  }
+  return hops;
+}
