@@ -35,14 +35,24 @@ export const EXAMPLE_QUERIES: ExampleQuery[] = [
   },
   {
     title:
-      "Governance proposals, newest first, with status, deadlines and tallies (state: indexer/src/lib/proposals.ts)",
+      "Governance proposals of the communities and the federation, newest first, with status, deadlines and tallies (state: indexer/src/lib/proposals.ts)",
     itemsAt: "proposals",
     query: `{
   proposals(orderBy: "createdAt", orderDirection: "desc", limit: 5) {
     items {
-      community { id }
+      scope community { id }
       proposalId description status voteStart voteEnd eta forVotes againstVotes abstainVotes voterCount quorum
     }
+  }
+}`,
+  },
+  {
+    title:
+      "Point-of-sale payments per merchant and UTC day: count, KC and fiat parts, loyalty rewards, refunds (KC share = kcVolume / (kcVolume + fiatVolume))",
+    itemsAt: "merchantDays",
+    query: `{
+  merchantDays(orderBy: "day", orderDirection: "desc", limit: 5) {
+    items { merchant community date paymentCount kcVolume fiatVolume rewards refundCount refundedVolume }
   }
 }`,
   },
