@@ -1,7 +1,7 @@
 /**
- * kc: the voters' command line for KC community and federation governance, over any JSON-RPC node (ethers v6, not
- * the Hardhat runtime).
- *   npm run kc -- <command> [arguments] (--community <id> | --federation)
+ * kc: the command line for KC community and federation governance (voters) and for business payments (merchants,
+ * payers, point-of-sale terminals), over any JSON-RPC node (ethers v6, not the Hardhat runtime).
+ *   npm run kc -- <command> [arguments] [options]
  *   npx kc <command> ...
  * Both go through scripts/lib/cli/bin.cjs (ts-node, transpile-only, with a cache); `ts-node --transpile-only
  * scripts/kc.ts` works too. `kc --help` lists the commands and the environment it reads.
@@ -10,12 +10,12 @@ import { parseArgs } from "node:util";
 import type { Chain } from "./lib/cli/context";
 import { UsageError, UserError } from "./lib/cli/errors";
 
-export const HELP = `kc: vote in KC community and federation governance
+export const HELP = `kc: vote in KC community and federation governance, pay and get paid in KC
 
-usage: npm run kc -- <command> [arguments] (--community <id> | --federation)
+usage: npm run kc -- <command> [arguments] [options]
        npx kc <command> ...
 
-commands
+governance (--community <id> | --federation)
   proposals                         list the proposals: short and full id, state, tallies, snapshot and
                                     deadline (UTC), the description's first line
   proposal <id>                     one proposal in full: proposer, state, tallies, quorum, actions (decoded), eta
@@ -27,6 +27,36 @@ commands
   execute <id>                      execute a Queued proposal once its timelock delay has passed
   balance [address]                 balance, delegate and votes of an address (default: the signer)
 
+business (the deployment's MerchantRegistry and PaymentRouter)
+  merchant register --community <id> --category <name|0x bytes32> --uri <metadata uri> [--file <path>]
+                                    register the signer as a merchant (category: keccak256 of the name; metadata
+                                    hash: keccak256 of --file's content, else zero); it then awaits verification
+  merchant show [address]           a merchant's status, community, KYC tier, profile (default: the signer)
+  invoice create --amount <KC> [--fiat <amount> --currency <ISO>] [--invoice <id>] [--deadline <minutes>]
+                 [--out <file>]     an invoice of the signer (a verified merchant): an EIP-681 request and the
+                                    PaymentIntent for the payer to sign (fresh random nonce; deadline default 15 min;
+                                    currency default the community's)
+  terminal submit --intent <file> [--signature <hex>] [--permit <file> | --authorization <file>]
+                                    submit a signed payment as the terminal (the signer pays the gas); a file from
+                                    kc pay holds the signature and the permit or authorization already
+  refund --invoice <id> --amount <KC>
+                                    refund the payer of the signer's invoice (approves the router if needed)
+  escrow open|deliver|release|dispute
+                                    not yet available in kc (TradeEscrow is not in the deployment yet)
+
+wallet (--community <id> for the token)
+  can-transfer --to <address> --amount <KC> [--from <address>]
+                                    the compliance verdict on a transfer (Allowed, SenderFrozen, ...)
+  transfer --to <address> --amount <KC>
+                                    send KC, once the compliance registry allows it
+  permit --spender <address> --amount <KC> [--deadline <minutes>] [--out <file>] [--submit]
+                                    sign an ERC-2612 permit (deadline default 60 min); prints it, writes it, or
+                                    submits it
+  pay --intent <file> [--method permit|authorization] (--out <file> | --submit)
+                                    sign an invoice's PaymentIntent and the permit (default) or ERC-3009
+                                    authorization that moves the KC part: writes the signed payment a terminal
+                                    submits, or submits it
+
 options
   --community <id>   a community of the deployment, or one launched later (found in the CommunityRegistry);
                      default: KC_COMMUNITY
@@ -34,7 +64,9 @@ options
   --reason <text>    the reason recorded with a vote
   -h, --help         this help
 
-A proposal <id> is the full id (decimal, or 0x and 64 hex digits) or the short 0x form \`proposals\` prints.
+A proposal <id> is the full id (decimal, or 0x and 64 hex digits) or the short 0x form \`proposals\` prints. An
+invoice <id> is 0x and 64 hex digits, or a reference ("INV-0042") whose keccak256 is the id. Amounts are whole KC
+with decimals ("12.5"), exact.
 
 environment
   KC_RPC_URL            the JSON-RPC node (default http://127.0.0.1:8545)
@@ -48,6 +80,29 @@ command line).`;
 
 const USAGE_HINT = "run kc --help for usage";
 
+const STRING_OPTIONS = [
+  "community",
+  "reason",
+  "category",
+  "uri",
+  "file",
+  "amount",
+  "fiat",
+  "currency",
+  "invoice",
+  "deadline",
+  "out",
+  "intent",
+  "signature",
+  "permit",
+  "authorization",
+  "to",
+  "from",
+  "spender",
+  "method",
+] as const;
+type StringOption = (typeof STRING_OPTIONS)[number];
+
 interface Parsed {
   command: string | undefined;
   positionals: string[];
@@ -55,29 +110,36 @@ interface Parsed {
   federation: boolean;
   reason?: string;
   help: boolean;
+  submit: boolean;
+  values: Partial<Record<StringOption, string>>;
+  /** The options given, by name. */
+  given: string[];
 }
 
 function parse(argv: string[]): Parsed {
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        community: { type: "string", short: "c" },
-        federation: { type: "boolean", short: "f" },
-        reason: { type: "string", short: "r" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
+      federation: { type: "boolean", short: "f" },
+      help: { type: "boolean", short: "h" },
+      submit: { type: "boolean" },
+    };
+    for (const name of STRING_OPTIONS) options[name] = { type: "string" };
+    options.community!.short = "c";
+    options.reason!.short = "r";
+    const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
     const [command, ...rest] = positionals;
+    const strings: Partial<Record<StringOption, string>> = {};
+    for (const name of STRING_OPTIONS) if (typeof values[name] === "string") strings[name] = values[name] as string;
     return {
       command,
       positionals: rest,
-      community: values.community,
-      federation: values.federation ?? false,
-      reason: values.reason,
-      help: values.help ?? false,
+      community: strings.community,
+      federation: values.federation === true,
+      reason: strings.reason,
+      help: values.help === true,
+      submit: values.submit === true,
+      values: strings,
+      given: Object.keys(values).filter((key) => values[key] !== undefined && key !== "help"),
     };
   } catch (error) {
     throw new UsageError(`${(error as Error).message.split("\n")[0]}; ${USAGE_HINT}`);
@@ -85,18 +147,88 @@ function parse(argv: string[]): Parsed {
 }
 
 /** The command's positional arguments, checked: `names` required, `optional` more allowed. */
-function positional(parsed: Parsed, names: string[], optional = 0): string[] {
+function positional(parsed: Parsed, names: string[], optional = 0, command = parsed.command): string[] {
   const args = parsed.positionals;
   if (args.length < names.length) {
-    throw new UsageError(`${parsed.command} needs ${names.map((n) => `<${n}>`).join(" ")}; ${USAGE_HINT}`);
+    throw new UsageError(`${command} needs ${names.map((n) => `<${n}>`).join(" ")}; ${USAGE_HINT}`);
   }
   if (args.length > names.length + optional) {
-    throw new UsageError(`${parsed.command}: unexpected argument "${args[names.length + optional]}"; ${USAGE_HINT}`);
+    throw new UsageError(`${command}: unexpected argument "${args[names.length + optional]}"; ${USAGE_HINT}`);
   }
   return args;
 }
 
-const COMMANDS = ["proposals", "proposal", "delegate", "vote", "queue", "execute", "balance", "help"];
+const GOVERNANCE = ["proposals", "proposal", "delegate", "vote", "queue", "execute", "balance"];
+
+/** The business and wallet commands (with their subcommand) and the options each takes. */
+const BUSINESS: Record<string, string[]> = {
+  "merchant register": ["community", "category", "uri", "file"],
+  "merchant show": [],
+  "invoice create": ["amount", "fiat", "currency", "invoice", "deadline", "out"],
+  "terminal submit": ["intent", "signature", "permit", "authorization"],
+  refund: ["invoice", "amount"],
+  "can-transfer": ["to", "amount", "from", "community"],
+  transfer: ["to", "amount", "community"],
+  permit: ["spender", "amount", "deadline", "out", "submit", "community"],
+  pay: ["intent", "method", "out", "submit"],
+};
+const GROUPS: Record<string, string[]> = {
+  merchant: ["register", "show"],
+  invoice: ["create"],
+  terminal: ["submit"],
+  escrow: ["open", "deliver", "release", "dispute"],
+};
+
+async function dispatchBusiness(parsed: Parsed): Promise<void> {
+  let name = parsed.command!;
+  let positionals = parsed.positionals;
+  if (GROUPS[name]) {
+    const [sub, ...rest] = positionals;
+    if (!sub || !GROUPS[name]!.includes(sub)) {
+      throw new UsageError(
+        `${name} needs one of ${GROUPS[name]!.join(", ")}${sub ? `, not "${sub}"` : ""}; ${USAGE_HINT}`,
+      );
+    }
+    if (name === "escrow") {
+      throw new UserError(`escrow ${sub} is not yet available in kc: TradeEscrow is not in the deployment yet`);
+    }
+    name = `${name} ${sub}`;
+    positionals = rest;
+  }
+  const allowed = BUSINESS[name]!;
+  const stray = parsed.given.find((option) => !allowed.includes(option));
+  if (stray) throw new UsageError(`--${stray} does not go with ${name}; ${USAGE_HINT}`);
+  const args = positional({ ...parsed, positionals }, [], name === "merchant show" ? 1 : 0, name);
+  const options = { ...parsed.values, submit: parsed.submit };
+  const business = await import("./lib/cli/business");
+  const { connectChain } = await import("./lib/cli/context");
+  let chain: Chain | undefined;
+  try {
+    chain = await connectChain();
+    switch (name) {
+      case "merchant register":
+        return await business.merchantRegister(chain, options);
+      case "merchant show":
+        return await business.merchantShow(chain, args[0]);
+      case "invoice create":
+        return await business.invoiceCreate(chain, options);
+      case "terminal submit":
+        return await business.terminalSubmit(chain, options);
+      case "refund":
+        return await business.refund(chain, options);
+      case "can-transfer":
+        return await business.canTransfer(chain, options);
+      case "transfer":
+        return await business.transfer(chain, options);
+      case "permit":
+        return await business.permit(chain, options);
+      case "pay":
+        return await business.pay(chain, options);
+    }
+  } finally {
+    chain?.provider.destroy();
+  }
+}
 
 async function dispatch(parsed: Parsed): Promise<void> {
   if (parsed.help || parsed.command === "help" || parsed.command === undefined) {
@@ -104,8 +236,11 @@ async function dispatch(parsed: Parsed): Promise<void> {
     if (parsed.command === undefined && !parsed.help) throw new UsageError("no command given");
     return;
   }
-  if (!COMMANDS.includes(parsed.command)) throw new UsageError(`unknown command "${parsed.command}"; ${USAGE_HINT}`);
+  if (BUSINESS[parsed.command] || GROUPS[parsed.command]) return dispatchBusiness(parsed);
+  if (!GOVERNANCE.includes(parsed.command)) throw new UsageError(`unknown command "${parsed.command}"; ${USAGE_HINT}`);
   if (parsed.reason !== undefined && parsed.command !== "vote") throw new UsageError("--reason goes with vote");
+  const stray = parsed.given.find((option) => !["community", "federation", "reason"].includes(option));
+  if (stray) throw new UsageError(`--${stray} does not go with ${parsed.command}; ${USAGE_HINT}`);
   const args =
     parsed.command === "proposals"
       ? positional(parsed, [])

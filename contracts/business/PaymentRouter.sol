@@ -59,11 +59,19 @@ contract PaymentRouter is EIP712, ReentrancyGuard {
         uint256 nonce;
     }
 
+    /// @notice A payment as `paymentOf` reports it.
     struct Payment {
         address payer;
         address token;
         uint128 amount;
         uint128 refunded;
+    }
+
+    /// @dev What is stored per invoice: one slot (the token is the merchant's; refunds are kept apart, written
+    /// only when there is one).
+    struct Paid {
+        address payer;
+        uint96 amount;
     }
 
     /// @dev The intent's deadline has passed.
@@ -111,7 +119,8 @@ contract PaymentRouter is EIP712, ReentrancyGuard {
 
     MerchantRegistry public immutable merchants;
     LoyaltyProgram public immutable loyalty;
-    mapping(bytes32 invoiceKey => Payment) private _payments;
+    mapping(bytes32 invoiceKey => Paid) private _payments;
+    mapping(bytes32 invoiceKey => uint256) private _refunded;
     mapping(address payer => mapping(uint256 nonce => bool)) public nonceUsed;
 
     constructor(MerchantRegistry merchants_) EIP712("KC PaymentRouter", "1") {
@@ -168,19 +177,25 @@ contract PaymentRouter is EIP712, ReentrancyGuard {
     /// beforehand). Requirements: at most the KC part paid less earlier refunds.
     function refund(bytes32 invoiceId, uint256 amount) external nonReentrant {
         bytes32 key = invoiceKeyOf(msg.sender, invoiceId);
-        Payment storage p = _payments[key];
+        Paid memory p = _payments[key];
         if (p.payer == address(0)) revert PaymentUnknownInvoice(msg.sender, invoiceId);
-        uint256 refundable = p.amount - p.refunded;
+        uint256 refunded = _refunded[key];
+        uint256 refundable = p.amount - refunded;
         if (amount == 0) revert PaymentZeroAmount();
         if (amount > refundable) revert PaymentRefundTooLarge(amount, refundable);
-        p.refunded += uint128(amount);
-        IERC20(p.token).safeTransferFrom(msg.sender, p.payer, amount);
-        emit PaymentRefunded(key, msg.sender, p.payer, p.token, amount, p.refunded);
+        refunded += amount;
+        _refunded[key] = refunded;
+        address token = merchants.merchantOf(msg.sender).token;
+        IERC20(token).safeTransferFrom(msg.sender, p.payer, amount);
+        emit PaymentRefunded(key, msg.sender, p.payer, token, amount, refunded);
     }
 
     /// @notice The payment of `merchant`'s invoice `invoiceId` (payer zero if unpaid).
     function paymentOf(address merchant, bytes32 invoiceId) external view returns (Payment memory) {
-        return _payments[invoiceKeyOf(merchant, invoiceId)];
+        bytes32 key = invoiceKeyOf(merchant, invoiceId);
+        Paid memory p = _payments[key];
+        if (p.payer == address(0)) return Payment(address(0), address(0), 0, 0);
+        return Payment(p.payer, merchants.merchantOf(merchant).token, p.amount, uint128(_refunded[key]));
     }
 
     /// @notice The EIP-712 digest the payer signs for `intent`.
@@ -224,7 +239,7 @@ contract PaymentRouter is EIP712, ReentrancyGuard {
         key = invoiceKeyOf(intent.merchant, intent.invoiceId);
         if (_payments[key].payer != address(0)) revert PaymentInvoicePaid(intent.merchant, intent.invoiceId);
         nonceUsed[intent.payer][intent.nonce] = true;
-        _payments[key] = Payment(intent.payer, intent.token, SafeCast.toUint128(intent.amount), 0);
+        _payments[key] = Paid(intent.payer, SafeCast.toUint96(intent.amount));
     }
 
     function _settle(PaymentIntent calldata intent, bytes32 key) private {

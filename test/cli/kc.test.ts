@@ -5,6 +5,10 @@
  * community, proposal and address, no voting power). If the deployment has a federation, the community proposal also
  * delegates Katy's seat to the voter, Houston's does the same, and a federation proposal goes through the CLI too.
  *
+ * Then the business and wallet commands: a merchant registers (and is verified by the community's verifier, with
+ * ethers), invoices, a customer signs the payment (permit, then ERC-3009 authorization) and a terminal submits it,
+ * the merchant refunds; can-transfer, transfer and permit; and their errors.
+ *
  *   npx hardhat test test/cli/kc.test.ts           KC_SKIP_E2E=1 skips it
  */
 import { spawn } from "node:child_process";
@@ -18,7 +22,9 @@ import {
   CommunityToken__factory,
   ComplianceRegistry__factory,
   FederationSeats__factory,
+  MerchantRegistry__factory,
   MutualAidFund__factory,
+  PaymentRouter__factory,
 } from "../../typechain-types";
 import { ROOT, Stack } from "../e2e/harness";
 
@@ -452,6 +458,248 @@ describeE2E("kc, the voter CLI (end to end)", function () {
       expect(shown.stdout).to.match(/for +2 seats/);
       expect(shown.stdout).to.include("(mutual-aid fund)");
       expect(shown.stdout).to.include(`setEmergencyCap(token: ${katy.token} (katy token (KATY))`);
+    });
+  });
+
+  describe("business and wallet commands", () => {
+    const merchant = ethers.Wallet.createRandom();
+    const customer = ethers.Wallet.createRandom();
+    const terminal = ethers.Wallet.createRandom();
+    const frozen = ethers.Wallet.createRandom();
+    let routerAddress: string;
+    let merchantsAddress: string;
+    let token: ReturnType<typeof CommunityToken__factory.connect>;
+    const as = (wallet: { privateKey: string }) => ({ KC_PRIVATE_KEY: wallet.privateKey });
+    const file = (name: string) => path.join(stack.tmp, name);
+
+    before(async () => {
+      const funder = await provider.getSigner(0);
+      for (const to of [merchant.address, customer.address, terminal.address]) {
+        await (await funder.sendTransaction({ to, value: ethers.parseEther("10") })).wait();
+      }
+      if (deployment.business?.paymentRouter?.address) {
+        routerAddress = deployment.business.paymentRouter.address;
+        merchantsAddress = deployment.business.merchantRegistry.address;
+      } else {
+        // a deployment without the business contracts: deploy them here and add them to a copy of the file
+        const merchants = await new MerchantRegistry__factory(funder).deploy(deployment.federation.federation.address);
+        await merchants.waitForDeployment();
+        const router = await new PaymentRouter__factory(funder).deploy(await merchants.getAddress());
+        await router.waitForDeployment();
+        merchantsAddress = await merchants.getAddress();
+        routerAddress = await router.getAddress();
+        const withBusiness = {
+          ...deployment,
+          business: {
+            merchantRegistry: { address: merchantsAddress, startBlock: 0 },
+            paymentRouter: { address: routerAddress, startBlock: 0 },
+            loyaltyProgram: { address: await router.loyalty(), startBlock: 0 },
+          },
+        };
+        fs.writeFileSync(file("with-business.json"), JSON.stringify(withBusiness));
+        env = { ...env, DEPLOYMENT_FILE: file("with-business.json") };
+      }
+      // katy's timelock (impersonated: what a katy proposal would do) makes the router an exempt system account
+      await provider.send("hardhat_impersonateAccount", [katy.timelock]);
+      await provider.send("hardhat_setBalance", [katy.timelock, "0x56BC75E2D63100000"]);
+      const timelock = new ethers.JsonRpcSigner(provider, katy.timelock);
+      const registry = ComplianceRegistry__factory.connect(katy.complianceRegistry, timelock);
+      await (await registry.setExempt(routerAddress, true)).wait();
+      await provider.send("hardhat_stopImpersonatingAccount", [katy.timelock]);
+
+      token = CommunityToken__factory.connect(katy.token, provider);
+      const minter = await provider.getSigner(deployment.roles.minter);
+      await (await token.connect(minter).mint(customer.address, KC(100), ethers.id("cli:customer"))).wait();
+      await (await token.connect(minter).mint(merchant.address, KC(10), ethers.id("cli:merchant"))).wait();
+    });
+
+    it("rejects bad business command lines with exit code 2, and escrow is not yet available", async () => {
+      await expectErrors([
+        [["invoice", "create", "--amount", "1.2.3"], 2, /bad amount "1\.2\.3": give a number like 12 or 12\.5/],
+        [["transfer", "--to", merchant.address, "--amount", "0", "--community", "katy"], 2, /must be more than 0/],
+        [
+          ["transfer", "--to", merchant.address, "--amount", "1.0000000000000000001", "--community", "katy"],
+          2,
+          /at most 18 decimals/,
+        ],
+        [["invoice", "create", "--amount", "1", "--fiat", "1", "--currency", "usd"], 2, /bad currency "usd"/],
+        [["pay", "--intent", "x.json", "--method", "card", "--submit"], 2, /bad --method "card"/],
+        [["pay", "--intent", "x.json"], 2, /pay needs --out <file> \(for a terminal\) or --submit/],
+        [["merchant", "frob"], 2, /merchant needs one of register, show, not "frob"/],
+        [["transfer", "--to", merchant.address, "--amount", "1", "--federation"], 2, /--federation does not go/],
+        [["invoice", "create"], 2, /invoice create needs --amount <KC>/],
+        [["escrow", "open"], 1, /escrow open is not yet available in kc/],
+        [["can-transfer", "--to", "0x1234", "--amount", "1", "--community", "katy"], 1, /bad recipient address/],
+        [["refund", "--invoice", "INV-none", "--amount", "1"], 1, /no payment of invoice INV-none/, as(merchant)],
+      ]);
+      const { business: _business, ...without } = deployment;
+      fs.writeFileSync(file("without-business.json"), JSON.stringify(without));
+      expectError(
+        await kc(["merchant", "show", merchant.address], { DEPLOYMENT_FILE: file("without-business.json") }),
+        1,
+        /without-business\.json has no business contracts/,
+      );
+    });
+
+    it("registers a merchant; it is invoiced only once verified", async () => {
+      fs.writeFileSync(file("shop.json"), JSON.stringify({ name: "The CLI coffee shop" }));
+      const registered = await kc(
+        [
+          "merchant",
+          "register",
+          "--community",
+          "katy",
+          "--category",
+          "cafe",
+          "--uri",
+          "ipfs://kc-cli/shop.json",
+          "--file",
+          file("shop.json"),
+        ],
+        as(merchant),
+      );
+      expectOk(registered);
+      expect(registered.stdout).to.include(`registered ${merchant.address} as a merchant of katy (KATY): Pending`);
+      const merchants = MerchantRegistry__factory.connect(merchantsAddress, provider);
+      const record = await merchants.merchantOf(merchant.address);
+      expect(record.status).to.equal(1n);
+      expect(record.token).to.equal(katy.token);
+      expect(record.category).to.equal(ethers.id("cafe"));
+      expect(record.metadataURI).to.equal("ipfs://kc-cli/shop.json");
+      expect(record.metadataHash).to.equal(ethers.keccak256(fs.readFileSync(file("shop.json"))));
+
+      await expectErrors([
+        [
+          ["merchant", "register", "--community", "katy", "--category", "cafe", "--uri", "ipfs://again"],
+          1,
+          /is registered already \(Pending/,
+          as(merchant),
+        ],
+        [["invoice", "create", "--amount", "1"], 1, /is Pending, not Verified/, as(merchant)],
+        [["invoice", "create", "--amount", "1"], 1, /is not a registered merchant/, as(customer)],
+      ]);
+
+      // the community's KYC provider: tier 2, then verification
+      const verifier = await provider.getSigner(deployment.roles.verifier);
+      const registry = ComplianceRegistry__factory.connect(katy.complianceRegistry, verifier);
+      await (await registry.setTier(merchant.address, 2)).wait();
+      await (await merchants.connect(verifier).verify(merchant.address)).wait();
+      const shown = await kc(["merchant", "show", merchant.address]);
+      expectOk(shown);
+      expect(shown.stdout).to.match(/status +Verified \(can be paid\)/);
+      expect(shown.stdout).to.match(/community +katy/);
+      expect(shown.stdout).to.match(/KYC tier +2/);
+    });
+
+    it("invoice, customer signs with a permit, terminal submits: the amount moves exactly, once", async () => {
+      const created = await kc(
+        [
+          "invoice",
+          "create",
+          "--amount",
+          "12.5",
+          "--fiat",
+          "3.75",
+          "--currency",
+          "USD",
+          "--invoice",
+          "INV-1",
+          "--out",
+          file("inv-1.json"),
+        ],
+        as(merchant),
+      );
+      expectOk(created);
+      const amount = ethers.parseUnits("12.5", 18);
+      expect(created.stdout).to.include(
+        `ethereum:${katy.token}@${deployment.chainId}/transfer?address=${merchant.address}&uint256=${amount}`,
+      );
+      expect(created.stdout).to.include(`&invoice=${ethers.id("INV-1")}`);
+      const invoice = JSON.parse(fs.readFileSync(file("inv-1.json"), "utf8"));
+      expect(invoice.intent.payer).to.equal(ethers.ZeroAddress);
+      expect(invoice.intent.amount).to.equal(amount.toString());
+      expect(invoice.intent.fiatAmount).to.equal(ethers.parseUnits("3.75", 18).toString());
+      expect(invoice.intent.fiatCurrency).to.equal("USD");
+
+      const signed = await kc(["pay", "--intent", file("inv-1.json"), "--out", file("paid-1.json")], as(customer));
+      expectOk(signed);
+      expect(JSON.parse(fs.readFileSync(file("paid-1.json"), "utf8")).intent.payer).to.equal(customer.address);
+
+      const before = [await token.balanceOf(customer.address), await token.balanceOf(merchant.address)];
+      const submitted = await kc(["terminal", "submit", "--intent", file("paid-1.json")], as(terminal));
+      expectOk(submitted);
+      expect(submitted.stdout).to.include(`paid invoice INV-1: 12.5 KATY from ${customer.address}`);
+      expect(await token.balanceOf(customer.address)).to.equal(before[0]! - amount);
+      expect(await token.balanceOf(merchant.address)).to.equal(before[1]! + amount);
+
+      await expectErrors([
+        [["terminal", "submit", "--intent", file("paid-1.json")], 1, /invoice .* is already paid/, as(terminal)],
+        [["pay", "--intent", file("inv-1.json"), "--submit"], 1, /is already paid \(12\.5 KATY by/, as(customer)],
+        [["invoice", "create", "--amount", "1", "--invoice", "INV-1"], 1, /already paid/, as(merchant)],
+        [["terminal", "submit", "--intent", file("inv-1.json")], 2, /holds no signature/, as(terminal)],
+      ]);
+    });
+
+    it("pays with an ERC-3009 authorization through the exempt router, and refunds", async () => {
+      expectOk(
+        await kc(
+          ["invoice", "create", "--amount", "2", "--invoice", "INV-2", "--out", file("inv-2.json")],
+          as(merchant),
+        ),
+      );
+      const before = [await token.balanceOf(customer.address), await token.balanceOf(merchant.address)];
+      const paid = await kc(
+        ["pay", "--intent", file("inv-2.json"), "--method", "authorization", "--submit"],
+        as(customer),
+      );
+      expectOk(paid);
+      expect(await token.balanceOf(customer.address)).to.equal(before[0]! - KC(2));
+      expect(await token.balanceOf(merchant.address)).to.equal(before[1]! + KC(2));
+
+      const refunded = await kc(["refund", "--invoice", "INV-1", "--amount", "2.5"], as(merchant));
+      expectOk(refunded);
+      expect(refunded.stdout).to.include("approved the payment router for 2.5 KATY");
+      expect(refunded.stdout).to.include(`refunded 2.5 KATY of invoice INV-1 to ${customer.address}`);
+      expect(await token.balanceOf(customer.address)).to.equal(before[0]! - KC(2) + ethers.parseUnits("2.5", 18));
+      expectError(
+        await kc(["refund", "--invoice", "INV-1", "--amount", "10.01"], as(merchant)),
+        1,
+        /10\.01 KATY is more than the refundable 10 KATY/,
+      );
+    });
+
+    it("can-transfer names the verdict; transfer and permit", async () => {
+      const officer = await provider.getSigner(deployment.roles.complianceOfficer);
+      const registry = ComplianceRegistry__factory.connect(katy.complianceRegistry, officer);
+      await (await registry.freeze(frozen.address, ethers.id("cli-test"))).wait();
+      const [allowed, refused, tooMuch] = await Promise.all([
+        kc(["can-transfer", "--to", merchant.address, "--amount", "1.5", "--community", "katy"], as(customer)),
+        kc(["can-transfer", "--to", frozen.address, "--amount", "1", "--community", "katy"], as(customer)),
+        kc(["can-transfer", "--to", merchant.address, "--amount", "500", "--from", customer.address, "-c", "katy"]),
+      ]);
+      for (const r of [allowed, refused, tooMuch]) expectOk(r);
+      expect(allowed.stdout.split("\n")[0]).to.equal("Allowed");
+      expect(refused.stdout.split("\n")[0]).to.equal("RecipientFrozen");
+      expect(tooMuch.stdout.split("\n")[0]).to.equal("InsufficientBalance");
+
+      expectError(
+        await kc(["transfer", "--to", frozen.address, "--amount", "1", "--community", "katy"], as(customer)),
+        1,
+        /refuses a transfer of 1 KATY .*: RecipientFrozen/,
+      );
+      const before = await token.balanceOf(merchant.address);
+      expectOk(
+        await kc(["transfer", "--to", merchant.address, "--amount", "0.25", "--community", "katy"], as(customer)),
+      );
+      expect(await token.balanceOf(merchant.address)).to.equal(before + ethers.parseUnits("0.25", 18));
+
+      const permitted = await kc(
+        ["permit", "--spender", terminal.address, "--amount", "5", "--submit", "--community", "katy"],
+        as(customer),
+      );
+      expectOk(permitted);
+      expect(permitted.stdout).to.include("allowance now 5 KATY");
+      expect(await token.allowance(customer.address, terminal.address)).to.equal(KC(5));
     });
   });
 });

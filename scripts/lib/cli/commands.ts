@@ -39,7 +39,7 @@ async function explainRevert(error: unknown): Promise<string> {
 }
 
 /** Sends a transaction, or explains in one line why it would fail (ethers estimates gas first). */
-async function send(
+export async function send(
   from: string,
   what: string,
   build: () => Promise<ethers.ContractTransactionResponse>,
@@ -66,7 +66,7 @@ async function send(
   }
 }
 
-function mined(receipt: ethers.ContractTransactionReceipt): string {
+export function mined(receipt: ethers.ContractTransactionReceipt): string {
   return `tx ${receipt.hash}, block ${receipt.blockNumber}, gas ${receipt.gasUsed}`;
 }
 

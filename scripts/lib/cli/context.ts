@@ -17,6 +17,7 @@ export const DEFAULT_RPC_URL = "http://127.0.0.1:8545";
 
 export interface Chain {
   rpcUrl: string;
+  chainId: number;
   provider: ethers.JsonRpcProvider;
   deployment: Deployment;
   deploymentFile: string;
@@ -89,8 +90,13 @@ export async function connectChain(): Promise<Chain> {
     );
   }
   const network = ethers.Network.from(chainId);
-  const provider = new ethers.JsonRpcProvider(url, network, { staticNetwork: network, pollingInterval: 500 });
-  return { rpcUrl: url, provider, deployment, deploymentFile: file };
+  const provider = new ethers.JsonRpcProvider(url, network, {
+    staticNetwork: network,
+    pollingInterval: 500,
+    // no request cache: a second transaction must see the nonce the first one used
+    cacheTimeout: -1,
+  });
+  return { rpcUrl: url, chainId, provider, deployment, deploymentFile: file };
 }
 
 /** Fails clearly when `address` holds no code (typically: a restarted local node that forgot the deployment). */

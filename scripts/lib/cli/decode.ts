@@ -20,6 +20,9 @@ import { FederationTimelock__factory } from "../../../typechain-types/factories/
 import { Federation__factory } from "../../../typechain-types/factories/contracts/governance/Federation__factory";
 import { MutualAidFund__factory } from "../../../typechain-types/factories/contracts/governance/MutualAidFund__factory";
 import { CommunityToken__factory } from "../../../typechain-types/factories/contracts/token/CommunityToken__factory";
+import { LoyaltyProgram__factory } from "../../../typechain-types/factories/contracts/business/LoyaltyProgram__factory";
+import { MerchantRegistry__factory } from "../../../typechain-types/factories/contracts/business/MerchantRegistry__factory";
+import { PaymentRouter__factory } from "../../../typechain-types/factories/contracts/business/PaymentRouter.sol/PaymentRouter__factory";
 
 /** Every KC contract's ABI, by contract name. */
 export const INTERFACES: Record<string, ethers.Interface> = {
@@ -38,6 +41,9 @@ export const INTERFACES: Record<string, ethers.Interface> = {
   FederationGovernor: FederationGovernor__factory.createInterface(),
   FederationTimelock: FederationTimelock__factory.createInterface(),
   MutualAidFund: MutualAidFund__factory.createInterface(),
+  MerchantRegistry: MerchantRegistry__factory.createInterface(),
+  PaymentRouter: PaymentRouter__factory.createInterface(),
+  LoyaltyProgram: LoyaltyProgram__factory.createInterface(),
 };
 
 export interface KnownContract {
@@ -75,6 +81,12 @@ export function knownContracts(deployment: Deployment, extra: KnownContract[] = 
     add(f.governor?.address, "federation governor", "FederationGovernor");
     add(f.timelock?.address, "federation timelock", "FederationTimelock");
     add(f.mutualAidFund?.address, "mutual-aid fund", "MutualAidFund");
+  }
+  const b = (deployment as Partial<Deployment>).business;
+  if (b) {
+    add(b.merchantRegistry?.address, "merchant registry", "MerchantRegistry");
+    add(b.paymentRouter?.address, "payment router", "PaymentRouter");
+    add(b.loyaltyProgram?.address, "loyalty program", "LoyaltyProgram");
   }
   const map = new Map<string, KnownContract>();
   for (const c of [...list, ...extra]) map.set(c.address.toLowerCase(), c);
