@@ -2,7 +2,8 @@
  * The deployment the indexer follows, read once from the file `scripts/deploy.ts` writes: the chain, the
  * CommunityRegistry (every community is discovered from its logs), the sanctions list, the bridge's FxOracle and
  * BridgeRouter (every pool is discovered from the router's logs), and the federation's five contracts (seats,
- * governor, timelock, Federation, mutual-aid fund), with their start blocks. The file's lists of communities and
+ * governor, timelock, Federation, mutual-aid fund) and the business contracts (MerchantRegistry, PaymentRouter,
+ * LoyaltyProgram), with their start blocks. The file's lists of communities and
  * pools are not used: those launched or registered later are found without touching the file.
  * A deployment without a `federation` section (written before the federation existed) is refused with a message:
  * redeploy. The indexer does not run without the federation, whose contracts hold every admin role.
@@ -37,6 +38,9 @@ function readDeployment(file: string): Deployment {
     "federation.timelock": parsed.federation?.timelock,
     "federation.federation": parsed.federation?.federation,
     "federation.mutualAidFund": parsed.federation?.mutualAidFund,
+    "business.merchantRegistry": parsed.business?.merchantRegistry,
+    "business.paymentRouter": parsed.business?.paymentRouter,
+    "business.loyaltyProgram": parsed.business?.loyaltyProgram,
   };
   if (parsed.federation === undefined) {
     throw new Error(

@@ -19,6 +19,8 @@
  * and MutualAidFund, each from its own deployment block (the governor's and timelock's constructor settings, the
  * fund's role grants, are logs of that block). A community the federation admits and launches later is a
  * CommunityRegistry community like any other: its contracts are discovered as above.
+ * And the business contracts, from the deployment file's `business` section: MerchantRegistry, PaymentRouter and the
+ * LoyaltyProgram the router deploys (src/commerce.ts).
  * Env: DEPLOYMENT_FILE, PONDER_RPC_URL (http://127.0.0.1:8545), PONDER_POLLING_MS (500), PONDER_MAX_RPS,
  *      DATABASE_URL (PostgreSQL; otherwise PGlite in PGLITE_DIR/<deployment fingerprint>, PGLITE_DIR relative to
  *      this directory, default .ponder/pglite).
@@ -42,7 +44,10 @@ import {
   FederationSeatsAbi,
   FederationTimelockAbi,
   FxOracleAbi,
+  LoyaltyProgramAbi,
+  MerchantRegistryAbi,
   MutualAidFundAbi,
+  PaymentRouterAbi,
   SanctionsListAbi,
 } from "./generated/abis";
 
@@ -61,6 +66,7 @@ const registeredContracts = (parameter: "token" | "complianceRegistry" | "govern
 
 const bridgeRouter = getAddress(deployment.bridge.router.address);
 const federation = deployment.federation;
+const business = deployment.business;
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -191,6 +197,24 @@ const config = createConfig({
       abi: MutualAidFundAbi,
       address: getAddress(federation.mutualAidFund.address),
       startBlock: federation.mutualAidFund.startBlock,
+    },
+    MerchantRegistry: {
+      network: "kc",
+      abi: MerchantRegistryAbi,
+      address: getAddress(business.merchantRegistry.address),
+      startBlock: business.merchantRegistry.startBlock,
+    },
+    PaymentRouter: {
+      network: "kc",
+      abi: PaymentRouterAbi,
+      address: getAddress(business.paymentRouter.address),
+      startBlock: business.paymentRouter.startBlock,
+    },
+    LoyaltyProgram: {
+      network: "kc",
+      abi: LoyaltyProgramAbi,
+      address: getAddress(business.loyaltyProgram.address),
+      startBlock: business.loyaltyProgram.startBlock,
     },
   },
 });

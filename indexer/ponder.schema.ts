@@ -550,6 +550,9 @@ export const communityProfileRelations = relations(communityProfile, ({ one, man
   delegations: many(delegation),
   complianceEvents: many(complianceEvent),
   governanceEvents: many(governanceEvent),
+  /** Its businesses (MerchantRegistry) and their point-of-sale payments (PaymentRouter). */
+  merchants: many(merchant),
+  payments: many(payment),
 }));
 
 export const communityContractRelations = relations(communityContract, ({ one }) => ({
@@ -1634,4 +1637,280 @@ export const mutualAidGrantRelations = relations(mutualAidGrant, ({ one }) => ({
     fields: [mutualAidGrant.fund, mutualAidGrant.token],
     references: [mutualAidFundToken.fund, mutualAidFundToken.token],
   }),
+}));
+
+// ---------------------------------------------------------------- commerce (MerchantRegistry, PaymentRouter, LoyaltyProgram)
+
+/** MerchantRegistry.Status (None is no row). */
+export const merchantStatus = onchainEnum("merchant_status", ["pending", "verified", "suspended"]);
+/** How the terminal paid the KC part: `payWithPermit` (ERC-2612) or `payWithAuthorization` (ERC-3009). */
+export const paymentMethod = onchainEnum("payment_method", ["permit", "authorization"]);
+export const loyaltyRewardKind = onchainEnum("loyalty_reward_kind", ["credited", "claimed"]);
+
+/**
+ * A business that accepts KC in one community (MerchantRegistry): its profile (a category, keccak256 of a label
+ * such as "grocery", and an off-chain metadata URI and hash), its status (as `merchantOf(address).status`), and its
+ * sales totals from the PaymentRouter. `fiatVolume` adds the fiat parts in the community's currency (its peg, so
+ * comparable 1:1 with the KC part); fiat parts in another currency are counted in `otherFiatCount` only.
+ * `refundedVolume` is the KC refunded; `rewardsCredited` the loyalty rewards its program credited to its customers.
+ */
+export const merchant = onchainTable(
+  "merchant",
+  (t) => ({
+    address: t.hex().primaryKey(),
+    token: t.hex().notNull(),
+    /** The community's slug; null for a token no registered community owns (the registry refuses those). */
+    community: t.text(),
+    status: merchantStatus("status").notNull(),
+    category: t.hex().notNull(),
+    metadataURI: t.text().notNull(),
+    metadataHash: t.hex().notNull(),
+    registeredAt: t.bigint().notNull(),
+    /** The last verification (the first, unless suspended and reinstated, which does not re-verify). */
+    verifiedAt: t.bigint(),
+    verifier: t.hex(),
+    /** The current suspension's time, officer and reason (bytes32); null unless suspended. */
+    suspendedAt: t.bigint(),
+    suspendedBy: t.hex(),
+    suspensionReason: t.hex(),
+    suspensionCount: t.integer().notNull(),
+    profileUpdatedAt: t.bigint().notNull(),
+    paymentCount: t.integer().notNull(),
+    kcVolume: t.bigint().notNull(),
+    fiatVolume: t.bigint().notNull(),
+    otherFiatCount: t.integer().notNull(),
+    rewardsCredited: t.bigint().notNull(),
+    refundCount: t.integer().notNull(),
+    refundedVolume: t.bigint().notNull(),
+    /** Distinct payers. */
+    customerCount: t.integer().notNull(),
+    firstPaymentAt: t.bigint(),
+    lastPaymentAt: t.bigint(),
+  }),
+  (table) => ({
+    tokenIndex: index().on(table.token, table.status),
+    communityIndex: index().on(table.community),
+    categoryIndex: index().on(table.category),
+  }),
+);
+
+/** One row per (merchant, payer): how often and how much a customer paid a merchant (for `customerCount`). */
+export const merchantCustomer = onchainTable(
+  "merchant_customer",
+  (t) => ({
+    merchant: t.hex().notNull(),
+    customer: t.hex().notNull(),
+    paymentCount: t.integer().notNull(),
+    kcVolume: t.bigint().notNull(),
+    firstPaymentAt: t.bigint().notNull(),
+    lastPaymentAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.merchant, table.customer] }),
+    customerIndex: index().on(table.customer),
+  }),
+);
+
+/**
+ * One row per PaymentSettled, keyed by the invoice key (`PaymentRouter.invoiceKeyOf(merchant, invoiceId)`: each
+ * invoice pays once): the KC part (`amount`), the fiat part (`fiatAmount`, 18 decimals, in `fiatCurrency`, ISO 4217;
+ * zero for a KC-only sale) and the fiat processor's reference hash, the loyalty reward credited in the same
+ * transaction, the terminal that submitted it, how (`method`, from the call's selector; null if a contract called
+ * the router), and its refunds so far. `day` is the UTC day (start, in seconds) of the block.
+ */
+export const payment = onchainTable(
+  "payment",
+  (t) => ({
+    invoiceKey: t.hex().primaryKey(),
+    /** The log's id (`event.id`). */
+    eventId: t.text().notNull(),
+    router: t.hex().notNull(),
+    invoiceId: t.hex().notNull(),
+    merchant: t.hex().notNull(),
+    payer: t.hex().notNull(),
+    token: t.hex().notNull(),
+    community: t.text(),
+    amount: t.bigint().notNull(),
+    fiatAmount: t.bigint().notNull(),
+    fiatCurrency: t.text().notNull(),
+    processorRef: t.hex().notNull(),
+    reward: t.bigint().notNull(),
+    terminal: t.hex().notNull(),
+    method: paymentMethod("method"),
+    refunded: t.bigint().notNull(),
+    refundCount: t.integer().notNull(),
+    day: t.bigint().notNull(),
+    date: t.text().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    merchantIndex: index().on(table.merchant, table.timestamp),
+    payerIndex: index().on(table.payer, table.timestamp),
+    tokenIndex: index().on(table.token, table.day),
+    terminalIndex: index().on(table.terminal),
+    txIndex: index().on(table.transactionHash),
+  }),
+);
+
+/** One row per PaymentRefunded: a refund by the merchant to the payer, and the invoice's refunded total after it. */
+export const refund = onchainTable(
+  "refund",
+  (t) => ({
+    id: t.text().primaryKey(),
+    invoiceKey: t.hex().notNull(),
+    merchant: t.hex().notNull(),
+    payer: t.hex().notNull(),
+    token: t.hex().notNull(),
+    community: t.text(),
+    amount: t.bigint().notNull(),
+    totalRefunded: t.bigint().notNull(),
+    day: t.bigint().notNull(),
+    date: t.text().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    invoiceIndex: index().on(table.invoiceKey),
+    merchantIndex: index().on(table.merchant, table.timestamp),
+  }),
+);
+
+/**
+ * A merchant's sales per UTC day: payments settled that day (count, KC parts, fiat parts in the community's
+ * currency, rewards credited) and refunds made that day (count, KC), whichever day their payment was.
+ */
+export const merchantDay = onchainTable(
+  "merchant_day",
+  (t) => ({
+    merchant: t.hex().notNull(),
+    day: t.bigint().notNull(),
+    date: t.text().notNull(),
+    token: t.hex().notNull(),
+    community: t.text(),
+    paymentCount: t.integer().notNull(),
+    kcVolume: t.bigint().notNull(),
+    fiatVolume: t.bigint().notNull(),
+    rewards: t.bigint().notNull(),
+    refundCount: t.integer().notNull(),
+    refundedVolume: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.merchant, table.day] }),
+    dayIndex: index().on(table.day),
+    tokenIndex: index().on(table.token, table.day),
+  }),
+);
+
+/**
+ * A merchant's loyalty program (LoyaltyProgram.programOf): the rate (bps of the KC part), the cap per customer per
+ * period, the pool (what remains to credit), and totals: funded, withdrawn, credited (rewards to customers).
+ */
+export const loyaltyProgram = onchainTable(
+  "loyalty_program",
+  (t) => ({
+    merchant: t.hex().primaryKey(),
+    program: t.hex().notNull(),
+    token: t.hex().notNull(),
+    community: t.text(),
+    rateBps: t.integer().notNull(),
+    capPerPeriod: t.bigint().notNull(),
+    period: t.bigint().notNull(),
+    pool: t.bigint().notNull(),
+    funded: t.bigint().notNull(),
+    withdrawn: t.bigint().notNull(),
+    credited: t.bigint().notNull(),
+    creditCount: t.integer().notNull(),
+    configuredAt: t.bigint(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    tokenIndex: index().on(table.token),
+  }),
+);
+
+/**
+ * One row per RewardCredited (`kind` credited: a merchant's program credits a customer for a payment, `invoiceKey`)
+ * and per RewardClaimed (`kind` claimed: the customer withdraws all its rewards in a token; no merchant, no invoice).
+ */
+export const loyaltyReward = onchainTable(
+  "loyalty_reward",
+  (t) => ({
+    id: t.text().primaryKey(),
+    kind: loyaltyRewardKind("kind").notNull(),
+    program: t.hex().notNull(),
+    customer: t.hex().notNull(),
+    token: t.hex().notNull(),
+    community: t.text(),
+    merchant: t.hex(),
+    invoiceKey: t.hex(),
+    amount: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    customerIndex: index().on(table.customer, table.token),
+    merchantIndex: index().on(table.merchant),
+    invoiceIndex: index().on(table.invoiceKey),
+  }),
+);
+
+/** A customer's rewards in a token: credited, claimed, and `unclaimed` (as `LoyaltyProgram.rewardsOf`). */
+export const loyaltyBalance = onchainTable(
+  "loyalty_balance",
+  (t) => ({
+    customer: t.hex().notNull(),
+    token: t.hex().notNull(),
+    community: t.text(),
+    credited: t.bigint().notNull(),
+    claimed: t.bigint().notNull(),
+    unclaimed: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.customer, table.token] }),
+  }),
+);
+
+export const merchantRelations = relations(merchant, ({ one, many }) => ({
+  communityProfile: one(communityProfile, { fields: [merchant.token], references: [communityProfile.token] }),
+  loyaltyProgram: one(loyaltyProgram, { fields: [merchant.address], references: [loyaltyProgram.merchant] }),
+  payments: many(payment),
+  refunds: many(refund),
+  days: many(merchantDay),
+  customers: many(merchantCustomer),
+}));
+
+export const merchantCustomerRelations = relations(merchantCustomer, ({ one }) => ({
+  merchantProfile: one(merchant, { fields: [merchantCustomer.merchant], references: [merchant.address] }),
+}));
+
+export const paymentRelations = relations(payment, ({ one, many }) => ({
+  merchantProfile: one(merchant, { fields: [payment.merchant], references: [merchant.address] }),
+  communityProfile: one(communityProfile, { fields: [payment.token], references: [communityProfile.token] }),
+  refunds: many(refund),
+}));
+
+export const refundRelations = relations(refund, ({ one }) => ({
+  payment: one(payment, { fields: [refund.invoiceKey], references: [payment.invoiceKey] }),
+  merchantProfile: one(merchant, { fields: [refund.merchant], references: [merchant.address] }),
+}));
+
+export const merchantDayRelations = relations(merchantDay, ({ one }) => ({
+  merchantProfile: one(merchant, { fields: [merchantDay.merchant], references: [merchant.address] }),
+}));
+
+export const loyaltyProgramRelations = relations(loyaltyProgram, ({ one }) => ({
+  merchantProfile: one(merchant, { fields: [loyaltyProgram.merchant], references: [merchant.address] }),
+}));
+
+export const loyaltyRewardRelations = relations(loyaltyReward, ({ one }) => ({
+  payment: one(payment, { fields: [loyaltyReward.invoiceKey], references: [payment.invoiceKey] }),
+  merchantProfile: one(merchant, { fields: [loyaltyReward.merchant], references: [merchant.address] }),
 }));

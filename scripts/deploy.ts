@@ -11,7 +11,11 @@
  * 7. the bridge pools (flow limits, listed with the router);
  * 8. the hand-over: the pools' admin and pauser roles to the federation's timelock and the Federation (which brings
  *    them under its fee), every other admin role to the timelock; the deployer renounces everything. The script
- *    then checks that the deployer holds no admin role anywhere and that only the Federation may launch.
+ *    then checks that the deployer holds no admin role anywhere and that only the Federation may launch;
+ * 9. the business contracts, on the Federation (which tells them the communities' tokens): the MerchantRegistry and
+ *    the PaymentRouter, which deploys its LoyaltyProgram. They have no admin roles: a community's own verifier and
+ *    compliance officer act on its merchants, and its governance makes the router and the loyalty program exempt
+ *    system accounts (the simulation's proposals do).
  * Writes the deployment file (addresses, start blocks, roles, representatives, charter).
  *   npx hardhat run --network localhost scripts/deploy.ts
  * Env: COMMUNITIES_FILE (config/communities.json), SANCTIONS_ORACLE (Chainalysis' oracle; default: deploy our
@@ -35,6 +39,7 @@ import { type Deployment, type DeployedCommunity, writeDeployment } from "./lib/
 import { deployOracle, deployPools } from "./lib/bridge";
 import { admitFounder, checkHandedOver, deployFederation, handOverToFederation } from "./lib/federation";
 import { deployCore, launchThroughFederation } from "./lib/launch";
+import { deployBusiness } from "./lib/business";
 
 const FIRST_REPRESENTATIVE = 10;
 
@@ -173,6 +178,23 @@ async function main() {
   });
   console.log(`handed over: every admin role is the federation timelock's, the Federation is the only launcher`);
 
+  // 9. the business contracts (no admin roles)
+  const business = await deployBusiness(admin, federationAddress);
+  const routerStart = await deployedAt(business.router);
+  const businessSection: Deployment["business"] = {
+    merchantRegistry: {
+      address: await business.merchants.getAddress(),
+      startBlock: await deployedAt(business.merchants),
+    },
+    paymentRouter: { address: await business.router.getAddress(), startBlock: routerStart },
+    // deployed by the router's constructor, in the router's deployment transaction
+    loyaltyProgram: { address: await business.loyalty.getAddress(), startBlock: routerStart },
+  };
+  console.log(
+    `business: merchant registry ${businessSection.merchantRegistry.address}, payment router ` +
+      `${businessSection.paymentRouter.address}, loyalty program ${businessSection.loyaltyProgram.address}`,
+  );
+
   const deployment: Deployment = {
     network: hre.network.name,
     chainId: Number(network.chainId),
@@ -206,6 +228,7 @@ async function main() {
       emergencyCommittee: file.federation.emergencyCommittee ?? [committee.address],
       charter: { hash: charter.hash, uri: charter.uri },
     },
+    business: businessSection,
   };
   console.log(`deployment written to ${writeDeployment(hre.network.name, deployment)}`);
 }

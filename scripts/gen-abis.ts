@@ -26,6 +26,9 @@ export const INDEXED_CONTRACTS = {
   FederationGovernorAbi: "contracts/governance/FederationGovernor.sol/FederationGovernor.json",
   FederationTimelockAbi: "contracts/governance/FederationTimelock.sol/FederationTimelock.json",
   MutualAidFundAbi: "contracts/governance/MutualAidFund.sol/MutualAidFund.json",
+  MerchantRegistryAbi: "contracts/business/MerchantRegistry.sol/MerchantRegistry.json",
+  PaymentRouterAbi: "contracts/business/PaymentRouter.sol/PaymentRouter.json",
+  LoyaltyProgramAbi: "contracts/business/LoyaltyProgram.sol/LoyaltyProgram.json",
 } as const;
 
 /** Reads the artifacts and returns the TypeScript module text; throws naming every missing artifact. */

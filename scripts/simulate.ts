@@ -4,8 +4,12 @@
  * attempts (frozen sender, over-limit send, sanctioned recipient) that land on chain as reverted transactions.
  * Then governance in every community, end to end (propose, vote, queue, execute): each joins the bridge and the
  * federation (its pools, the router and the mutual-aid fund become exempt system accounts, it accepts the
- * federation's current charter and delegates its federation seat to its representative), the second also
- * contributes from its treasury to the mutual-aid fund, and the first raises its tier-0 daily limit. Then the
+ * federation's current charter and delegates its federation seat to its representative; the PaymentRouter and its
+ * LoyaltyProgram become exempt too), the second also
+ * contributes from its treasury to the mutual-aid fund, and the first raises its tier-0 daily limit. Then commerce:
+ * merchants (KYC tier 2, registered and verified in the MerchantRegistry) with loyalty programs, signed
+ * point-of-sale payments (PaymentIntent + permit or ERC-3009 authorization, a KC part and a fiat part) submitted by
+ * a terminal over several days, refunds, a suspension, reward claims. Then the
  * bridge: a business provides liquidity, reporters refresh the rates, and people pay across borders (direct and
  * two-hop swaps, some at or above the travel-rule threshold). Then the federation, end to end, its representatives
  * voting: it admits a new community (Ottawa, CA/CAD), which its launcher then launches through the Federation; it
@@ -14,11 +18,13 @@
  *   npx hardhat run --network localhost scripts/simulate.ts
  * Env: SIM_SEED (1), SIM_ACCOUNTS (60, at least 8), SIM_TXS (500: activity after setup, shared among the
  *      communities), SIM_PROPOSAL (1; 0 skips the limit proposal), SIM_SWAPS (40 cross-border swaps),
- *      SIM_FEDERATION (1; 0 skips the federation's proposals), SIM_SUMMARY_FILE (the summary as JSON),
+ *      SIM_FEDERATION (1; 0 skips the federation's proposals), SIM_PAYMENTS (60 point-of-sale payments; 0 skips
+ *      commerce), SIM_SUMMARY_FILE (the summary as JSON),
  *      DEPLOYMENT_FILE, COMMUNITIES_FILE (config/communities.json: the new community's governance defaults).
  * Local signers: 0 funds the simulated accounts, 1 minter, 3 verifier, 4 compliance officer, 5 terminal (and the
- * emergency committee of the deploy script), 9 a business (liquidity, mutual-aid contribution), 14 the new
- * community's launcher; the reporters and representatives are the deployment's.
+ * emergency committee of the deploy script; also the point-of-sale terminal), 9 a business (liquidity, mutual-aid
+ * contribution), 14 the new community's launcher; the reporters and representatives are the deployment's. The
+ * merchants are HD wallets of their own (funded by signer 0), three per founding community, and a pending newcomer.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -26,6 +32,9 @@ import hre, { ethers } from "hardhat";
 import type { HDNodeWallet, TransactionResponse } from "ethers";
 import type {
   BridgePool,
+  LoyaltyProgram,
+  MerchantRegistry,
+  PaymentRouter,
   BridgeRouter,
   CommunityGovernor,
   CommunityToken,
@@ -43,6 +52,13 @@ import { launchThroughFederation } from "./lib/launch";
 import { type DeployedCommunity, readDeployment } from "./lib/deployment";
 import { domainOf, signTransferAuthorization, transferAuthorization } from "./lib/signing";
 import { verdictName } from "./lib/verdicts";
+import {
+  invoiceIdOf,
+  type PaymentIntent,
+  processorRefOf,
+  signPaymentWithAuthorization,
+  signPaymentWithPermit,
+} from "./lib/business";
 
 const KC = (n: number) => ethers.parseEther(n.toFixed(2));
 
@@ -94,7 +110,12 @@ type Kind =
   | "routedSwap"
   | "federation"
   | "mutualAid"
-  | "launch";
+  | "launch"
+  | "merchant"
+  | "loyalty"
+  | "payment"
+  | "refund"
+  | "rewardClaim";
 
 const REASONS = ["Too fast", "Good for local shops", "Need more data"];
 /** Representatives' reasons in federation votes, by support (0 against, 1 for, 2 abstain). */
@@ -121,6 +142,21 @@ const BUSINESS_CONTRIBUTION = 10_000;
 const GRANT = 5_000;
 const EMERGENCY_CAP = 2_000;
 const EMERGENCY_GRANT = 1_500;
+/** The simulation's merchants, three per founding community in order: name and category (keccak256 of a label). */
+const MERCHANTS: [string, string][] = [
+  ["Katy Corner Grocery", "grocery"],
+  ["Old Town Coffee", "cafe"],
+  ["Katy Hardware", "hardware"],
+  ["Heights Bakery", "bakery"],
+  ["Bayou Tacos", "restaurant"],
+  ["Montrose Books", "bookshop"],
+  ["Mercado San Pedro", "grocery"],
+  ["Tortilleria La Regia", "bakery"],
+  ["Farmacia Obispado", "pharmacy"],
+  ["Kensington Market Produce", "grocery"],
+  ["Queen West Cafe", "cafe"],
+  ["Leslieville Repairs", "repair"],
+];
 
 interface Proposal {
   community: DeployedCommunity;
@@ -142,11 +178,13 @@ async function main() {
   const withProposal = envInt("SIM_PROPOSAL", 1, 0) > 0;
   const swapCount = envInt("SIM_SWAPS", 40, 0);
   const withFederation = envInt("SIM_FEDERATION", 1, 0) > 0;
+  const paymentCount = envInt("SIM_PAYMENTS", 60, 0);
   const deployment = readDeployment(hre.network.name);
   const signers = await ethers.getSigners();
   const [admin, minter, , verifier, officer, terminal, , , , lp] = signers;
   if (!admin || !minter || !verifier || !officer || !terminal || !lp) throw new Error("the network needs 10 signers");
   const liquidityProvider = lp;
+  const funder = admin;
   const r = rng(seed);
   const runTag = `${seed}:${await ethers.provider.getBlockNumber()}`;
   const counts: Record<string, number> = {};
@@ -405,12 +443,16 @@ async function main() {
       ...bridge.pools.filter((p) => p.communities.includes(community.id)).map((p) => p.address),
       bridge.router.address,
       fed.mutualAidFund.address,
+      deployment.business.paymentRouter.address,
+      deployment.business.loyaltyProgram.address,
     ];
     const calls: [string, string][] = exempt.map((a) => [
       community.complianceRegistry,
       registry.interface.encodeFunctionData("setExempt", [a, true]),
     ]);
-    const joins = [`its pools, the router and the mutual-aid fund become exempt system accounts`];
+    const joins = [
+      `its pools, the bridge router, the mutual-aid fund, the payment router and its loyalty program become exempt system accounts`,
+    ];
     if (charterVersion > 0n) {
       calls.push([fed.federation.address, federation.interface.encodeFunctionData("acceptCharter", [charterVersion])]);
       joins.push(`it accepts the federation's charter v${charterVersion}`);
@@ -453,6 +495,9 @@ async function main() {
     });
   }
   await governAll(proposals);
+
+  // ---- commerce: merchants verified in each community, loyalty programs, point-of-sale payments, refunds, claims
+  if (paymentCount > 0) await businessActivity();
 
   // ---- the bridge: a business provides liquidity, reporters refresh the rates, people pay across borders
   if (swapCount > 0 && bridge.pools.length > 0) await bridgeActivity();
@@ -545,6 +590,207 @@ async function main() {
       count("governance");
       console.log(`community ${p.community.id}: proposal executed: ${p.description.replace(/ \(simulation.*$/, "")}`);
     }
+  }
+
+  /**
+   * Commerce in every founding community: a few merchants (dedicated wallets, the same on every run) get KYC tier 2
+   * from the community's verifier, register with a category and a metadata URI, and are verified in the
+   * MerchantRegistry by the verifier; each configures a loyalty program and funds its pool (one merchant of the first
+   * community stays without a program, a newcomer stays pending verification). Then point-of-sale payments: a
+   * customer signs a PaymentIntent (EIP-712, the router's domain) with a KC part and, mostly, a fiat part in the
+   * community's currency settled by a card processor (its reference hashed), plus an ERC-2612 permit or an ERC-3009
+   * ReceiveWithAuthorization of the KC part, and the terminal submits them; hours pass between bursts, so sales span
+   * several days. Some payments are refunded (in part, or in full in two steps); an officer suspends a merchant
+   * (and reinstates one); customers claim their rewards. Uses its own PRNG so the rest of the run is unchanged.
+   */
+  async function businessActivity() {
+    const rb = rng(seed + 0xb12);
+    const { business } = deployment;
+    const merchants = (await ethers.getContractAt(
+      "MerchantRegistry",
+      business.merchantRegistry.address,
+    )) as unknown as MerchantRegistry;
+    const router = (await ethers.getContractAt(
+      "PaymentRouter",
+      business.paymentRouter.address,
+    )) as unknown as PaymentRouter;
+    const loyalty = (await ethers.getContractAt(
+      "LoyaltyProgram",
+      business.loyaltyProgram.address,
+    )) as unknown as LoyaltyProgram;
+    const merchantRoot = ethers.HDNodeWallet.fromSeed(ethers.id("katy-coin simulation merchants")).derivePath(
+      "m/44'/60'/0'/0",
+    );
+    interface Shop {
+      wallet: HDNodeWallet;
+      community: DeployedCommunity;
+      name: string;
+      active: boolean;
+    }
+    const shops: Shop[] = [];
+    const founding = communities.slice(0, 4);
+    for (const [c, community] of founding.entries()) {
+      const token = await tokenOf(community);
+      const registry = await registryOf(community);
+      const names = MERCHANTS.slice(c * 3, c * 3 + 3);
+      for (const [j, [name, category]] of names.entries()) {
+        const wallet = merchantRoot.deriveChild(c * 10 + j).connect(ethers.provider);
+        if ((await ethers.provider.getBalance(wallet.address)) < ethers.parseEther("0.5")) {
+          await send(funder.sendTransaction({ to: wallet.address, value: ethers.parseEther("1") }));
+        }
+        let record = await merchants.merchantOf(wallet.address);
+        if (record.status !== 0n && record.token.toLowerCase() !== community.token.toLowerCase()) continue;
+        if ((await registry.tierOf(wallet.address)) !== 2n) {
+          await send(registry.connect(verifier).setTier(wallet.address, 2));
+          count("setup");
+        }
+        const slug = `${community.id}-${name.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+        if (record.status === 0n) {
+          const uri = `ipfs://kc-merchants/${slug}.json`;
+          await send(
+            merchants.connect(wallet).register(community.token, ethers.id(category), uri, ethers.id(`${uri}#v1`)),
+          );
+          count("merchant");
+        }
+        record = await merchants.merchantOf(wallet.address);
+        if (record.status === 1n) {
+          await send(merchants.connect(verifier).verify(wallet.address));
+          count("merchant");
+        } else if (record.status === 3n) {
+          await send(merchants.connect(officer).reinstate(wallet.address));
+          count("merchant");
+        }
+        // a float against a deposit: the loyalty pool, and refunds before the day's sales come in
+        await send(
+          token.connect(minter).mint(wallet.address, KC(3_000), ethers.id(`deposit:${community.id}:${runTag}:${slug}`)),
+        );
+        await send(token.connect(wallet).approve(business.paymentRouter.address, ethers.MaxUint256));
+        await send(token.connect(wallet).approve(business.loyaltyProgram.address, ethers.MaxUint256));
+        count("setup");
+        if (!(c === 0 && j === 2)) {
+          // 1-3% of the KC part, at most 15-40 per customer per week
+          await send(loyalty.connect(wallet).configure(100 * (1 + (j % 3)), KC(15 + 5 * rb.int(0, 5)), 7 * 24 * 3600));
+          await send(loyalty.connect(wallet).fund(KC(rb.int(3, 10) * 100)));
+          count("loyalty");
+        }
+        shops.push({ wallet, community, name, active: true });
+      }
+    }
+    // a newcomer of the first community registers, awaiting its KYC and verification
+    if (founding[0]) {
+      const newcomer = merchantRoot.deriveChild(99).connect(ethers.provider);
+      if ((await merchants.merchantOf(newcomer.address)).status === 0n) {
+        if ((await ethers.provider.getBalance(newcomer.address)) < ethers.parseEther("0.1")) {
+          await send(funder.sendTransaction({ to: newcomer.address, value: ethers.parseEther("0.2") }));
+        }
+        const uri = `ipfs://kc-merchants/${founding[0].id}-newcomer.json`;
+        await send(merchants.connect(newcomer).register(founding[0].token, ethers.id("bookshop"), uri, ethers.id(uri)));
+        count("merchant");
+      }
+    }
+
+    interface Sale {
+      shop: Shop;
+      payer: HDNodeWallet;
+      invoiceId: string;
+      amount: bigint;
+    }
+    const sales: Sale[] = [];
+    const now = async () => BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+    const refund = async (sale: Sale, amount: bigint) => {
+      const registry = await registryOf(sale.shop.community);
+      if (await registry.isFrozen(sale.payer.address)) return;
+      await send(router.connect(sale.shop.wallet).refund(sale.invoiceId, amount));
+      count("refund");
+    };
+    let attempts = 0;
+    for (let n = 0; n < paymentCount && attempts < paymentCount * 4; attempts++) {
+      const shop = rb.pick(shops.filter((s) => s.active));
+      const token = await tokenOf(shop.community);
+      const payer = rb.pick(wallets);
+      const amount = KC(rb.int(3, 120) + rb.int(0, 99) / 100);
+      // a wallet checks before it signs: frozen, sanctioned, over its daily limit or short of funds, it does not pay
+      const [allowed] = await token.canTransfer(payer.address, shop.wallet.address, amount);
+      if (!allowed) continue;
+      const hybrid = rb.next() < 0.75;
+      const fiatAmount = hybrid ? KC(rb.int(1, 80) + rb.int(0, 99) / 100) : 0n;
+      const invoiceId = invoiceIdOf(`${shop.community.id}:${shop.name}:${runTag}:INV-${n}`);
+      const intent: PaymentIntent = {
+        payer: payer.address,
+        merchant: shop.wallet.address,
+        token: shop.community.token,
+        invoiceId,
+        amount,
+        fiatAmount,
+        fiatCurrency: shop.community.currency,
+        processorRef: hybrid ? processorRefOf(`card:${runTag}:${n}`) : ethers.ZeroHash,
+        deadline: (await now()) + 600n,
+        nonce: BigInt(rb.bytes32()),
+      };
+      if (n % 2 === 0) {
+        const { args } = await signPaymentWithPermit(payer, router, token, intent);
+        await send(router.connect(terminal).payWithPermit(...args));
+      } else {
+        const { args } = await signPaymentWithAuthorization(payer, router, token, intent, { nonce: rb.bytes32() });
+        await send(router.connect(terminal).payWithAuthorization(...args));
+      }
+      count("payment");
+      sales.push({ shop, payer, invoiceId, amount });
+      n++;
+      if (n % 15 === 0 || n === paymentCount) {
+        // end of a burst: a few refunds (a part, or the whole in two steps), then eight hours pass
+        for (const sale of sales.slice(-15)) {
+          const roll = rb.next();
+          if (roll < 0.08) {
+            await refund(sale, sale.amount / 2n);
+            await refund(sale, sale.amount - sale.amount / 2n);
+          } else if (roll < 0.15) {
+            await refund(sale, sale.amount / 4n);
+          }
+        }
+        if (n === 30 && shops.length > 4) {
+          // a complaint: the officer suspends a merchant for a while, then reinstates it
+          const shop = shops[4]!;
+          await send(
+            merchants.connect(officer).suspend(shop.wallet.address, ethers.encodeBytes32String("CUSTOMER_COMPLAINTS")),
+          );
+          shop.active = false;
+          count("merchant");
+        }
+        if (n === 45 && shops[4] && !shops[4].active) {
+          await send(merchants.connect(officer).reinstate(shops[4].wallet.address));
+          shops[4].active = true;
+          count("merchant");
+        }
+        if (n < paymentCount) await advance(8 * 3600);
+      }
+    }
+    // a merchant of the last community is under investigation when the run ends
+    const suspended = shops.at(-1);
+    if (suspended && suspended !== shops[4]) {
+      await send(
+        merchants.connect(officer).suspend(suspended.wallet.address, ethers.encodeBytes32String("INVESTIGATION")),
+      );
+      count("merchant");
+    }
+
+    // about half of the customers with rewards claim them
+    let claimed = 0n;
+    for (const c of founding) {
+      const registry = await registryOf(c);
+      const customers = new Set(sales.filter((sale) => sale.shop.community === c).map((sale) => sale.payer));
+      for (const w of customers) {
+        const owed = await loyalty.rewardsOf(w.address, c.token);
+        if (owed === 0n || rb.next() < 0.5 || (await registry.isFrozen(w.address))) continue;
+        await send(loyalty.connect(w).claim(c.token));
+        claimed += owed;
+        count("rewardClaim");
+      }
+    }
+    console.log(
+      `commerce: ${shops.length} merchants, ${counts.payment ?? 0} payments, ${counts.refund ?? 0} refunds, ` +
+        `${counts.rewardClaim ?? 0} reward claims (${ethers.formatEther(claimed)} KC)`,
+    );
   }
 
   async function bridgeActivity() {

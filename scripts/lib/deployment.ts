@@ -59,6 +59,15 @@ export interface Deployment {
     /** The founding charter: version 1's hash and URI. */
     charter: { hash: string; uri: string };
   };
+  /**
+   * The business contracts (no admin roles): merchants of every community, hybrid point-of-sale payments, and the
+   * loyalty program the router deploys (its start block is the router's).
+   */
+  business: {
+    merchantRegistry: { address: string; startBlock: number };
+    paymentRouter: { address: string; startBlock: number };
+    loyaltyProgram: { address: string; startBlock: number };
+  };
 }
 
 export interface DeployedPool {

@@ -45,6 +45,7 @@ import {
   type SanctionsList,
 } from "../../typechain-types";
 import { describeBridge, describePoolsRegisteredLater } from "./bridge";
+import { describeBusiness } from "./business";
 import { runBridgeScenario } from "./bridgeScenario";
 import { describeFederation } from "./federation";
 import { type FederationOutcome, runFederationScenario } from "./federationScenario";
@@ -1088,6 +1089,8 @@ describeE2E("indexer (end to end)", function () {
     headTime,
     outcome: federationOutcome,
   }));
+
+  describeBusiness(() => ({ apiUrl: stack.apiUrl, provider, deployment, head }));
 
   describe("HTTP", () => {
     it("answers every example query of indexer/README.md, with data", async () => {
