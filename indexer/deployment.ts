@@ -3,7 +3,7 @@
  * CommunityRegistry (every community is discovered from its logs), the sanctions list, the bridge's FxOracle and
  * BridgeRouter (every pool is discovered from the router's logs), and the federation's five contracts (seats,
  * governor, timelock, Federation, mutual-aid fund) and the business contracts (MerchantRegistry, PaymentRouter,
- * LoyaltyProgram), with their start blocks. The file's lists of communities and
+ * LoyaltyProgram, ProfitSharing, TradeEscrow, SupplyChainRegistry), with their start blocks. The file's lists of communities and
  * pools are not used: those launched or registered later are found without touching the file.
  * A deployment without a `federation` section (written before the federation existed) is refused with a message:
  * redeploy. The indexer does not run without the federation, whose contracts hold every admin role.
@@ -41,6 +41,9 @@ function readDeployment(file: string): Deployment {
     "business.merchantRegistry": parsed.business?.merchantRegistry,
     "business.paymentRouter": parsed.business?.paymentRouter,
     "business.loyaltyProgram": parsed.business?.loyaltyProgram,
+    "business.profitSharing": parsed.business?.profitSharing,
+    "business.tradeEscrow": parsed.business?.tradeEscrow,
+    "business.supplyChain": parsed.business?.supplyChain,
   };
   if (parsed.federation === undefined) {
     throw new Error(

@@ -20,7 +20,8 @@
  * fund's role grants, are logs of that block). A community the federation admits and launches later is a
  * CommunityRegistry community like any other: its contracts are discovered as above.
  * And the business contracts, from the deployment file's `business` section: MerchantRegistry, PaymentRouter and the
- * LoyaltyProgram the router deploys (src/commerce.ts).
+ * LoyaltyProgram the router deploys (src/commerce.ts); TradeEscrow, ProfitSharing and SupplyChainRegistry
+ * (src/trade.ts).
  * Env: DEPLOYMENT_FILE, PONDER_RPC_URL (http://127.0.0.1:8545), PONDER_POLLING_MS (500), PONDER_MAX_RPS,
  *      DATABASE_URL (PostgreSQL; otherwise PGlite in PGLITE_DIR/<deployment fingerprint>, PGLITE_DIR relative to
  *      this directory, default .ponder/pglite).
@@ -48,7 +49,10 @@ import {
   MerchantRegistryAbi,
   MutualAidFundAbi,
   PaymentRouterAbi,
+  ProfitSharingAbi,
   SanctionsListAbi,
+  SupplyChainRegistryAbi,
+  TradeEscrowAbi,
 } from "./generated/abis";
 
 const INDEXER_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -215,6 +219,24 @@ const config = createConfig({
       abi: LoyaltyProgramAbi,
       address: getAddress(business.loyaltyProgram.address),
       startBlock: business.loyaltyProgram.startBlock,
+    },
+    TradeEscrow: {
+      network: "kc",
+      abi: TradeEscrowAbi,
+      address: getAddress(business.tradeEscrow.address),
+      startBlock: business.tradeEscrow.startBlock,
+    },
+    ProfitSharing: {
+      network: "kc",
+      abi: ProfitSharingAbi,
+      address: getAddress(business.profitSharing.address),
+      startBlock: business.profitSharing.startBlock,
+    },
+    SupplyChainRegistry: {
+      network: "kc",
+      abi: SupplyChainRegistryAbi,
+      address: getAddress(business.supplyChain.address),
+      startBlock: business.supplyChain.startBlock,
     },
   },
 });

@@ -1914,3 +1914,406 @@ export const loyaltyRewardRelations = relations(loyaltyReward, ({ one }) => ({
   payment: one(payment, { fields: [loyaltyReward.invoiceKey], references: [payment.invoiceKey] }),
   merchantProfile: one(merchant, { fields: [loyaltyReward.merchant], references: [merchant.address] }),
 }));
+
+// ---------------------------------------------------------------- trade (TradeEscrow, ProfitSharing, SupplyChainRegistry)
+
+/** TradeEscrow.State (None is no row). Released, Resolved, Refunded and Claimed are final. */
+export const escrowState = onchainEnum("escrow_state", [
+  "funded",
+  "delivered",
+  "disputed",
+  "released",
+  "resolved",
+  "refunded",
+  "claimed",
+]);
+/** Which TradeEscrow log an escrow_event row records. */
+export const escrowEventKind = onchainEnum("escrow_event_kind", [
+  "opened",
+  "delivered",
+  "disputed",
+  "released",
+  "resolved",
+  "refunded",
+  "claimed",
+]);
+/** Which SupplyChainRegistry log a supply_chain_event row records. */
+export const supplyChainEventKind = onchainEnum("supply_chain_event_kind", [
+  "producer_set",
+  "carrier_set",
+  "batch_created",
+  "origin_attested",
+  "origin_revoked",
+  "checkpoint_recorded",
+  "batch_assessed",
+]);
+export const supplyChainRole = onchainEnum("supply_chain_role", ["producer", "carrier"]);
+
+/**
+ * A B2B order in the TradeEscrow (`orderOf(orderId)`), from its OrderOpened log on: buyer, seller, the token paid in
+ * (`tokenIn`, held by the escrow) and the token the seller is paid in (`tokenOut`; `crossBorder` when they differ, the
+ * exchange along `path` through the BridgeRouter), `amount` (tokenIn), the seller's floor `minOut`, the terms' hash
+ * and the two deadlines; then its state and what happened: the delivery proof's hash, the dispute (by whom, its
+ * reason, the state it interrupted), and how it closed: `amountOut` is what the seller received in tokenOut (a
+ * release or a claim: the swap's output for a cross-border order, the amount for a domestic one; a resolution: the
+ * output of the seller's part), `buyerAmount` / `sellerAmount` the arbiter's split (tokenIn; a refund is all
+ * `buyerAmount`).
+ */
+export const escrowOrder = onchainTable(
+  "escrow_order",
+  (t) => ({
+    orderId: t.bigint().primaryKey(),
+    escrow: t.hex().notNull(),
+    buyer: t.hex().notNull(),
+    seller: t.hex().notNull(),
+    tokenIn: t.hex().notNull(),
+    tokenOut: t.hex().notNull(),
+    /** Community slugs of tokenIn and tokenOut (null for a token no registered community owns). */
+    communityIn: t.text(),
+    communityOut: t.text(),
+    crossBorder: t.boolean().notNull(),
+    path: t.hex().array().notNull(),
+    amount: t.bigint().notNull(),
+    minOut: t.bigint().notNull(),
+    termsHash: t.hex().notNull(),
+    deliveryDeadline: t.bigint().notNull(),
+    releaseDeadline: t.bigint().notNull(),
+    state: escrowState("state").notNull(),
+    deliveryHash: t.hex(),
+    disputedBy: t.hex(),
+    disputeReason: t.hex(),
+    disputedFrom: escrowState("disputed_from"),
+    arbiter: t.hex(),
+    rulingHash: t.hex(),
+    buyerAmount: t.bigint(),
+    sellerAmount: t.bigint(),
+    amountOut: t.bigint(),
+    openedAt: t.bigint().notNull(),
+    deliveredAt: t.bigint(),
+    disputedAt: t.bigint(),
+    closedAt: t.bigint(),
+    openTransaction: t.hex().notNull(),
+    eventCount: t.integer().notNull(),
+  }),
+  (table) => ({
+    buyerIndex: index().on(table.buyer),
+    sellerIndex: index().on(table.seller),
+    stateIndex: index().on(table.state),
+    tokenInIndex: index().on(table.tokenIn),
+    tokenOutIndex: index().on(table.tokenOut),
+  }),
+);
+
+/**
+ * One row per TradeEscrow log: `kind`, the order, who acted (`actor`: buyer, seller or arbiter), the state after it,
+ * the hash it carries (terms, delivery proof, dispute reason, ruling) and the amounts it moved (`amountIn` of
+ * tokenIn; `amountOut` paid to the seller in tokenOut; a resolution's `buyerAmount`).
+ */
+export const escrowEvent = onchainTable(
+  "escrow_event",
+  (t) => ({
+    id: t.text().primaryKey(),
+    kind: escrowEventKind("kind").notNull(),
+    orderId: t.bigint().notNull(),
+    actor: t.hex().notNull(),
+    state: escrowState("state").notNull(),
+    hash: t.hex(),
+    amountIn: t.bigint(),
+    amountOut: t.bigint(),
+    buyerAmount: t.bigint(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    orderIndex: index().on(table.orderId, table.blockNumber),
+  }),
+);
+
+/**
+ * A business's profit-sharing scheme (`ProfitSharing.schemeOf(business)`): its token, whether it was opened as a
+ * verified merchant, the units outstanding, the revenue per unit (scaled by 1e18, as on chain), revenue deposited and
+ * claimed in total, and counts.
+ */
+export const profitScheme = onchainTable(
+  "profit_scheme",
+  (t) => ({
+    business: t.hex().primaryKey(),
+    contract: t.hex().notNull(),
+    token: t.hex().notNull(),
+    community: t.text(),
+    merchant: t.boolean().notNull(),
+    totalUnits: t.bigint().notNull(),
+    revenuePerUnit: t.bigint().notNull(),
+    totalDeposited: t.bigint().notNull(),
+    totalClaimed: t.bigint().notNull(),
+    depositCount: t.integer().notNull(),
+    claimCount: t.integer().notNull(),
+    /** Accounts with units now. */
+    shareholderCount: t.integer().notNull(),
+    openedAt: t.bigint().notNull(),
+    openTransaction: t.hex().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    tokenIndex: index().on(table.token),
+  }),
+);
+
+/**
+ * An account's share in a business's scheme (`ProfitSharing.shareOf`): its units, the revenue per unit it was last
+ * settled at and what it is owed as of then (`owed`), claimed in total; `claimable` is `claimable(business,
+ * account)` as of the scheme's last log (owed plus what its units earned since).
+ */
+export const profitShare = onchainTable(
+  "profit_share",
+  (t) => ({
+    business: t.hex().notNull(),
+    account: t.hex().notNull(),
+    units: t.bigint().notNull(),
+    settledPerUnit: t.bigint().notNull(),
+    owed: t.bigint().notNull(),
+    claimed: t.bigint().notNull(),
+    claimCount: t.integer().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.business, table.account] }),
+    accountIndex: index().on(table.account),
+  }),
+);
+
+/** One row per SharesSet log: an account's units before and after, the scheme's total after, what it had accrued. */
+export const profitShareChange = onchainTable(
+  "profit_share_change",
+  (t) => ({
+    id: t.text().primaryKey(),
+    business: t.hex().notNull(),
+    account: t.hex().notNull(),
+    previousUnits: t.bigint().notNull(),
+    units: t.bigint().notNull(),
+    totalUnits: t.bigint().notNull(),
+    accrued: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    businessIndex: index().on(table.business, table.account),
+  }),
+);
+
+/** One row per RevenueReceived log: revenue deposited for a business, shared over `totalUnits`. */
+export const profitRevenue = onchainTable(
+  "profit_revenue",
+  (t) => ({
+    id: t.text().primaryKey(),
+    business: t.hex().notNull(),
+    from: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    totalUnits: t.bigint().notNull(),
+    revenuePerUnit: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    businessIndex: index().on(table.business, table.timestamp),
+  }),
+);
+
+/** One row per RevenueClaimed log: what an account claimed from a business's scheme. */
+export const profitClaim = onchainTable(
+  "profit_claim",
+  (t) => ({
+    id: t.text().primaryKey(),
+    business: t.hex().notNull(),
+    account: t.hex().notNull(),
+    token: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    businessIndex: index().on(table.business, table.account),
+  }),
+);
+
+/** A producer or carrier of a community (SupplyChainRegistry ProducerSet / CarrierSet), as last set by a verifier. */
+export const supplyChainParticipant = onchainTable(
+  "supply_chain_participant",
+  (t) => ({
+    token: t.hex().notNull(),
+    account: t.hex().notNull(),
+    role: supplyChainRole("role").notNull(),
+    community: t.text(),
+    registered: t.boolean().notNull(),
+    verifier: t.hex().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.token, table.account, table.role] }),
+  }),
+);
+
+/**
+ * A product batch (`SupplyChainRegistry.batchOf(batchId)`): producer, community, product id and off-chain data;
+ * whether its origin is attested now (and by whom), its checkpoints, the latest score per assessed category
+ * (`categoryScores`: category hash -> 0-100), their average (`averageAssessment`, null without assessments), and its
+ * `transparencyScore` (0-100) by the formula of the contract's NatSpec (indexer/src/lib/trade.ts
+ * `transparencyScore`): 40 if the origin is attested and not revoked, plus 30 x min(checkpoints, 3) / 3, plus
+ * 30 x averageAssessment / 100.
+ */
+export const productBatch = onchainTable(
+  "product_batch",
+  (t) => ({
+    batchId: t.bigint().primaryKey(),
+    registry: t.hex().notNull(),
+    producer: t.hex().notNull(),
+    token: t.hex().notNull(),
+    community: t.text(),
+    productId: t.hex().notNull(),
+    dataHash: t.hex().notNull(),
+    dataURI: t.text().notNull(),
+    createdAt: t.bigint().notNull(),
+    originAttested: t.boolean().notNull(),
+    originVerifier: t.hex(),
+    originEvidenceHash: t.hex(),
+    originEvidenceURI: t.text(),
+    originRevokedCount: t.integer().notNull(),
+    checkpointCount: t.integer().notNull(),
+    lastCheckpointAt: t.bigint(),
+    assessmentCount: t.integer().notNull(),
+    categoriesAssessed: t.integer().notNull(),
+    categoryScores: t.json().$type<Record<string, number>>().notNull(),
+    averageAssessment: t.doublePrecision(),
+    transparencyScore: t.doublePrecision().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({
+    producerIndex: index().on(table.producer),
+    tokenIndex: index().on(table.token),
+    productIndex: index().on(table.productId),
+  }),
+);
+
+/** One row per CheckpointRecorded log: checkpoint `index` (from 0) of a batch, by its carrier. */
+export const batchCheckpoint = onchainTable(
+  "batch_checkpoint",
+  (t) => ({
+    id: t.text().primaryKey(),
+    batchId: t.bigint().notNull(),
+    index: t.integer().notNull(),
+    carrier: t.hex().notNull(),
+    locationHash: t.hex().notNull(),
+    dataHash: t.hex().notNull(),
+    dataURI: t.text().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    batchIndex: index().on(table.batchId, table.index),
+  }),
+);
+
+/**
+ * One row per BatchAssessed log: an assessor's score (0-100) of a batch in a category (keccak256 of a label such as
+ * "LABOR"), with its evidence; `previousScore` is the score it replaced in that category (null if the first).
+ */
+export const batchAssessment = onchainTable(
+  "batch_assessment",
+  (t) => ({
+    id: t.text().primaryKey(),
+    batchId: t.bigint().notNull(),
+    assessor: t.hex().notNull(),
+    category: t.hex().notNull(),
+    score: t.integer().notNull(),
+    previousScore: t.integer(),
+    evidenceHash: t.hex().notNull(),
+    evidenceURI: t.text().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    batchIndex: index().on(table.batchId, table.category),
+  }),
+);
+
+/**
+ * One row per SupplyChainRegistry log, of every kind: the batch (null for producer and carrier changes), the
+ * account acted on (producer, carrier) or acting (verifier, carrier, assessor) and the token of its community.
+ */
+export const supplyChainEvent = onchainTable(
+  "supply_chain_event",
+  (t) => ({
+    id: t.text().primaryKey(),
+    kind: supplyChainEventKind("kind").notNull(),
+    batchId: t.bigint(),
+    token: t.hex(),
+    /** The producer or carrier set; the batch's producer, verifier, carrier or assessor. */
+    account: t.hex().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    batchIndex: index().on(table.batchId),
+    kindIndex: index().on(table.kind),
+  }),
+);
+
+export const escrowOrderRelations = relations(escrowOrder, ({ many }) => ({
+  events: many(escrowEvent),
+}));
+
+export const escrowEventRelations = relations(escrowEvent, ({ one }) => ({
+  order: one(escrowOrder, { fields: [escrowEvent.orderId], references: [escrowOrder.orderId] }),
+}));
+
+export const profitSchemeRelations = relations(profitScheme, ({ one, many }) => ({
+  merchantProfile: one(merchant, { fields: [profitScheme.business], references: [merchant.address] }),
+  shares: many(profitShare),
+  revenues: many(profitRevenue),
+  claims: many(profitClaim),
+  shareChanges: many(profitShareChange),
+}));
+
+export const profitShareRelations = relations(profitShare, ({ one }) => ({
+  scheme: one(profitScheme, { fields: [profitShare.business], references: [profitScheme.business] }),
+}));
+
+export const profitShareChangeRelations = relations(profitShareChange, ({ one }) => ({
+  scheme: one(profitScheme, { fields: [profitShareChange.business], references: [profitScheme.business] }),
+}));
+
+export const profitRevenueRelations = relations(profitRevenue, ({ one }) => ({
+  scheme: one(profitScheme, { fields: [profitRevenue.business], references: [profitScheme.business] }),
+}));
+
+export const profitClaimRelations = relations(profitClaim, ({ one }) => ({
+  scheme: one(profitScheme, { fields: [profitClaim.business], references: [profitScheme.business] }),
+}));
+
+export const productBatchRelations = relations(productBatch, ({ many }) => ({
+  checkpoints: many(batchCheckpoint),
+  assessments: many(batchAssessment),
+}));
+
+export const batchCheckpointRelations = relations(batchCheckpoint, ({ one }) => ({
+  batch: one(productBatch, { fields: [batchCheckpoint.batchId], references: [productBatch.batchId] }),
+}));
+
+export const batchAssessmentRelations = relations(batchAssessment, ({ one }) => ({
+  batch: one(productBatch, { fields: [batchAssessment.batchId], references: [productBatch.batchId] }),
+}));

@@ -13,9 +13,11 @@
  *    them under its fee), every other admin role to the timelock; the deployer renounces everything. The script
  *    then checks that the deployer holds no admin role anywhere and that only the Federation may launch;
  * 9. the business contracts, on the Federation (which tells them the communities' tokens): the MerchantRegistry and
- *    the PaymentRouter, which deploys its LoyaltyProgram. They have no admin roles: a community's own verifier and
- *    compliance officer act on its merchants, and its governance makes the router and the loyalty program exempt
- *    system accounts (the simulation's proposals do).
+ *    the PaymentRouter, which deploys its LoyaltyProgram; ProfitSharing and the SupplyChainRegistry on the registry,
+ *    and the TradeEscrow on the bridge's router. They have no admin roles: a community's own verifier and compliance
+ *    officer act on its merchants, producers and carriers, and its governance makes the router, the loyalty program,
+ *    the escrow and profit sharing exempt system accounts and names its arbiters and assessors (ARBITER_ROLE,
+ *    ASSESSOR_ROLE of its compliance registry; the simulation's proposals do).
  * Writes the deployment file (addresses, start blocks, roles, representatives, charter).
  *   npx hardhat run --network localhost scripts/deploy.ts
  * Env: COMMUNITIES_FILE (config/communities.json), SANCTIONS_ORACLE (Chainalysis' oracle; default: deploy our
@@ -179,8 +181,9 @@ async function main() {
   console.log(`handed over: every admin role is the federation timelock's, the Federation is the only launcher`);
 
   // 9. the business contracts (no admin roles)
-  const business = await deployBusiness(admin, federationAddress);
+  const business = await deployBusiness(admin, federationAddress, routerAddress);
   const routerStart = await deployedAt(business.router);
+  if (!business.tradeEscrow) throw new Error("the TradeEscrow was not deployed");
   const businessSection: Deployment["business"] = {
     merchantRegistry: {
       address: await business.merchants.getAddress(),
@@ -189,10 +192,24 @@ async function main() {
     paymentRouter: { address: await business.router.getAddress(), startBlock: routerStart },
     // deployed by the router's constructor, in the router's deployment transaction
     loyaltyProgram: { address: await business.loyalty.getAddress(), startBlock: routerStart },
+    profitSharing: {
+      address: await business.profitSharing.getAddress(),
+      startBlock: await deployedAt(business.profitSharing),
+    },
+    tradeEscrow: {
+      address: await business.tradeEscrow.getAddress(),
+      startBlock: await deployedAt(business.tradeEscrow),
+    },
+    supplyChain: {
+      address: await business.supplyChain.getAddress(),
+      startBlock: await deployedAt(business.supplyChain),
+    },
   };
   console.log(
     `business: merchant registry ${businessSection.merchantRegistry.address}, payment router ` +
-      `${businessSection.paymentRouter.address}, loyalty program ${businessSection.loyaltyProgram.address}`,
+      `${businessSection.paymentRouter.address}, loyalty program ${businessSection.loyaltyProgram.address}, ` +
+      `profit sharing ${businessSection.profitSharing.address}, trade escrow ${businessSection.tradeEscrow.address}, ` +
+      `supply chain ${businessSection.supplyChain.address}`,
   );
 
   const deployment: Deployment = {

@@ -29,6 +29,9 @@ export const INDEXED_CONTRACTS = {
   MerchantRegistryAbi: "contracts/business/MerchantRegistry.sol/MerchantRegistry.json",
   PaymentRouterAbi: "contracts/business/PaymentRouter.sol/PaymentRouter.json",
   LoyaltyProgramAbi: "contracts/business/LoyaltyProgram.sol/LoyaltyProgram.json",
+  ProfitSharingAbi: "contracts/business/ProfitSharing.sol/ProfitSharing.json",
+  TradeEscrowAbi: "contracts/business/TradeEscrow.sol/TradeEscrow.json",
+  SupplyChainRegistryAbi: "contracts/business/SupplyChainRegistry.sol/SupplyChainRegistry.json",
 } as const;
 
 /** Reads the artifacts and returns the TypeScript module text; throws naming every missing artifact. */

@@ -41,8 +41,34 @@ business (the deployment's MerchantRegistry and PaymentRouter)
                                     kc pay holds the signature and the permit or authorization already
   refund --invoice <id> --amount <KC>
                                     refund the payer of the signer's invoice (approves the router if needed)
-  escrow open|deliver|release|dispute
-                                    not yet available in kc (TradeEscrow is not in the deployment yet)
+
+trade escrow (the deployment's TradeEscrow, or KC_TRADE_ESCROW)
+  escrow open --seller <address> --amount <KC> [--community <buyer's id>] [--seller-community <id>]
+              [--terms <file|text>] [--delivery <hours>] [--release <hours>] [--min-out <KC>]
+              [--slippage-bps <bps>]
+                                    open and fund an order as the buyer (approves the escrow if needed): delivery
+                                    due in --delivery hours (default 168), release due --release hours after that
+                                    (default 168); terms hash: keccak256 of the file or text. Another
+                                    --seller-community makes it cross-border: paid in the buyer's token, settled in
+                                    the seller's through the BridgeRouter for at least --min-out (default: the
+                                    router's quote less --slippage-bps, default 100)
+  escrow show <id>                  an order: state, parties, amount, deadlines, what may happen next
+  escrow deliver <id> [--proof <file|text>]
+                                    the seller marks it delivered (by the delivery deadline)
+  escrow release <id> [--min-out <KC>]
+                                    the buyer pays the seller (Funded or Delivered)
+  escrow dispute <id> --reason <file|text>
+                                    the buyer or the seller disputes it (until its counterpart's timeout)
+  escrow resolve <id> --buyer <KC> --seller <KC> [--reason <ruling>] [--min-out <KC>] [--slippage-bps <bps>]
+                                    an arbiter of the seller's community splits a disputed order's whole amount
+  escrow refund <id>                the buyer takes back an order undelivered after its delivery deadline
+  escrow claim <id> [--min-out <KC>]
+                                    the seller takes a delivered order after its release deadline
+
+profit sharing (the deployment's ProfitSharing, or KC_PROFIT_SHARING)
+  profit claimable [--business <address>]
+                                    what the signer may claim (default: from every scheme it holds units in)
+  profit claim --business <address> claim the signer's share of a business's revenue
 
 wallet (--community <id> for the token)
   can-transfer --to <address> --amount <KC> [--from <address>]
@@ -61,12 +87,12 @@ options
   --community <id>   a community of the deployment, or one launched later (found in the CommunityRegistry);
                      default: KC_COMMUNITY
   --federation       the federation's governance (its seats vote)
-  --reason <text>    the reason recorded with a vote
+  --reason <text>    the reason recorded with a vote; an escrow dispute's reason or ruling (its hash on chain)
   -h, --help         this help
 
 A proposal <id> is the full id (decimal, or 0x and 64 hex digits) or the short 0x form \`proposals\` prints. An
-invoice <id> is 0x and 64 hex digits, or a reference ("INV-0042") whose keccak256 is the id. Amounts are whole KC
-with decimals ("12.5"), exact.
+invoice <id> is 0x and 64 hex digits, or a reference ("INV-0042") whose keccak256 is the id. An escrow order <id> is
+its number (from 1). Amounts are whole KC with decimals ("12.5"), exact; an escrow order's in the buyer's token.
 
 environment
   KC_RPC_URL            the JSON-RPC node (default http://127.0.0.1:8545)
@@ -74,6 +100,8 @@ environment
   KC_PRIVATE_KEY        the signer's private key, or
   KC_KEYSTORE           an encrypted JSON keystore file, unlocked with KC_KEYSTORE_PASSWORD
   KC_LOG_CHUNK          blocks per eth_getLogs query when reading proposals (default 50000)
+  KC_TRADE_ESCROW       the TradeEscrow's address (default: the deployment's business.tradeEscrow)
+  KC_PROFIT_SHARING     the ProfitSharing's address (default: the deployment's business.profitSharing)
 
 Every state is checked before a transaction is sent; errors are one line on stderr, exit code 1 (2 for a bad
 command line).`;
@@ -100,6 +128,16 @@ const STRING_OPTIONS = [
   "from",
   "spender",
   "method",
+  "seller",
+  "seller-community",
+  "terms",
+  "delivery",
+  "release",
+  "min-out",
+  "slippage-bps",
+  "proof",
+  "buyer",
+  "business",
 ] as const;
 type StringOption = (typeof STRING_OPTIONS)[number];
 
@@ -171,12 +209,33 @@ const BUSINESS: Record<string, string[]> = {
   transfer: ["to", "amount", "community"],
   permit: ["spender", "amount", "deadline", "out", "submit", "community"],
   pay: ["intent", "method", "out", "submit"],
+  "escrow open": [
+    "seller",
+    "amount",
+    "community",
+    "seller-community",
+    "terms",
+    "delivery",
+    "release",
+    "min-out",
+    "slippage-bps",
+  ],
+  "escrow show": [],
+  "escrow deliver": ["proof"],
+  "escrow release": ["min-out"],
+  "escrow dispute": ["reason"],
+  "escrow resolve": ["buyer", "seller", "reason", "min-out", "slippage-bps"],
+  "escrow refund": [],
+  "escrow claim": ["min-out"],
+  "profit claimable": ["business"],
+  "profit claim": ["business"],
 };
 const GROUPS: Record<string, string[]> = {
   merchant: ["register", "show"],
   invoice: ["create"],
   terminal: ["submit"],
-  escrow: ["open", "deliver", "release", "dispute"],
+  escrow: ["open", "show", "deliver", "release", "dispute", "resolve", "refund", "claim"],
+  profit: ["claimable", "claim"],
 };
 
 async function dispatchBusiness(parsed: Parsed): Promise<void> {
@@ -189,18 +248,18 @@ async function dispatchBusiness(parsed: Parsed): Promise<void> {
         `${name} needs one of ${GROUPS[name]!.join(", ")}${sub ? `, not "${sub}"` : ""}; ${USAGE_HINT}`,
       );
     }
-    if (name === "escrow") {
-      throw new UserError(`escrow ${sub} is not yet available in kc: TradeEscrow is not in the deployment yet`);
-    }
     name = `${name} ${sub}`;
     positionals = rest;
   }
   const allowed = BUSINESS[name]!;
   const stray = parsed.given.find((option) => !allowed.includes(option));
   if (stray) throw new UsageError(`--${stray} does not go with ${name}; ${USAGE_HINT}`);
-  const args = positional({ ...parsed, positionals }, [], name === "merchant show" ? 1 : 0, name);
+  const byId = name.startsWith("escrow ") && name !== "escrow open";
+  const args = positional({ ...parsed, positionals }, byId ? ["id"] : [], name === "merchant show" ? 1 : 0, name);
   const options = { ...parsed.values, submit: parsed.submit };
   const business = await import("./lib/cli/business");
+  const escrow =
+    name.startsWith("escrow ") || name.startsWith("profit ") ? await import("./lib/cli/escrow") : undefined;
   const { connectChain } = await import("./lib/cli/context");
   let chain: Chain | undefined;
   try {
@@ -224,6 +283,26 @@ async function dispatchBusiness(parsed: Parsed): Promise<void> {
         return await business.permit(chain, options);
       case "pay":
         return await business.pay(chain, options);
+      case "escrow open":
+        return await escrow!.escrowOpen(chain, options);
+      case "escrow show":
+        return await escrow!.escrowShow(chain, args[0]!);
+      case "escrow deliver":
+        return await escrow!.escrowDeliver(chain, args[0]!, options);
+      case "escrow release":
+        return await escrow!.escrowRelease(chain, args[0]!, options);
+      case "escrow dispute":
+        return await escrow!.escrowDispute(chain, args[0]!, options);
+      case "escrow resolve":
+        return await escrow!.escrowResolve(chain, args[0]!, options);
+      case "escrow refund":
+        return await escrow!.escrowRefund(chain, args[0]!);
+      case "escrow claim":
+        return await escrow!.escrowClaim(chain, args[0]!, options);
+      case "profit claimable":
+        return await escrow!.profitClaimable(chain, options);
+      case "profit claim":
+        return await escrow!.profitClaim(chain, options);
     }
   } finally {
     chain?.provider.destroy();

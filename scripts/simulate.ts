@@ -14,17 +14,25 @@
  * two-hop swaps, some at or above the travel-rule threshold). Then the federation, end to end, its representatives
  * voting: it admits a new community (Ottawa, CA/CAD), which its launcher then launches through the Federation; it
  * grants mutual aid to a member (after a business contributes to the fund) and caps emergency grants, under which
- * the emergency committee then grants without a vote; and it raises the mutual-aid rate.
+ * the emergency committee then grants without a vote; and it raises the mutual-aid rate. Last, B2B trade and the
+ * supply chain: orders in the TradeEscrow (released, disputed and split by the arbiter, refunded after the delivery
+ * deadline, one cross-border from Katy to Monterrey through the bridge, some left open), a merchant's profit-sharing
+ * scheme with three employees (revenue deposits, claims), and product batches with producers and carriers
+ * registered by the verifier, origin attestations (one revoked), checkpoints and assessments by the officer; then the
+ * reporters refresh the rates, so the run ends with fresh rates.
  *   npx hardhat run --network localhost scripts/simulate.ts
  * Env: SIM_SEED (1), SIM_ACCOUNTS (60, at least 8), SIM_TXS (500: activity after setup, shared among the
  *      communities), SIM_PROPOSAL (1; 0 skips the limit proposal), SIM_SWAPS (40 cross-border swaps),
  *      SIM_FEDERATION (1; 0 skips the federation's proposals), SIM_PAYMENTS (60 point-of-sale payments; 0 skips
- *      commerce), SIM_SUMMARY_FILE (the summary as JSON),
+ *      commerce), SIM_TRADE (1; 0 skips B2B escrow, profit sharing and the supply chain), SIM_SUMMARY_FILE (the
+ *      summary as JSON),
  *      DEPLOYMENT_FILE, COMMUNITIES_FILE (config/communities.json: the new community's governance defaults).
  * Local signers: 0 funds the simulated accounts, 1 minter, 3 verifier, 4 compliance officer, 5 terminal (and the
  * emergency committee of the deploy script; also the point-of-sale terminal), 9 a business (liquidity, mutual-aid
  * contribution), 14 the new community's launcher; the reporters and representatives are the deployment's. The
- * merchants are HD wallets of their own (funded by signer 0), three per founding community, and a pending newcomer.
+ * merchants are HD wallets of their own (funded by signer 0), three per founding community, and a pending newcomer;
+ * so are the trading businesses, employees, producers and carriers. The compliance officer (signer 4) is every
+ * founding community's arbiter (ARBITER_ROLE) and assessor (ASSESSOR_ROLE), granted by the join proposals.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -35,6 +43,9 @@ import type {
   LoyaltyProgram,
   MerchantRegistry,
   PaymentRouter,
+  ProfitSharing,
+  SupplyChainRegistry,
+  TradeEscrow,
   BridgeRouter,
   CommunityGovernor,
   CommunityToken,
@@ -53,6 +64,8 @@ import { type DeployedCommunity, readDeployment } from "./lib/deployment";
 import { domainOf, signTransferAuthorization, transferAuthorization } from "./lib/signing";
 import { verdictName } from "./lib/verdicts";
 import {
+  ARBITER_ROLE,
+  ASSESSOR_ROLE,
   invoiceIdOf,
   type PaymentIntent,
   processorRefOf,
@@ -115,7 +128,10 @@ type Kind =
   | "loyalty"
   | "payment"
   | "refund"
-  | "rewardClaim";
+  | "rewardClaim"
+  | "escrow"
+  | "profitSharing"
+  | "supplyChain";
 
 const REASONS = ["Too fast", "Good for local shops", "Need more data"];
 /** Representatives' reasons in federation votes, by support (0 against, 1 for, 2 abstain). */
@@ -179,6 +195,7 @@ async function main() {
   const swapCount = envInt("SIM_SWAPS", 40, 0);
   const withFederation = envInt("SIM_FEDERATION", 1, 0) > 0;
   const paymentCount = envInt("SIM_PAYMENTS", 60, 0);
+  const withTrade = envInt("SIM_TRADE", 1, 0) > 0;
   const deployment = readDeployment(hre.network.name);
   const signers = await ethers.getSigners();
   const [admin, minter, , verifier, officer, terminal, , , , lp] = signers;
@@ -445,13 +462,24 @@ async function main() {
       fed.mutualAidFund.address,
       deployment.business.paymentRouter.address,
       deployment.business.loyaltyProgram.address,
+      deployment.business.tradeEscrow.address,
+      deployment.business.profitSharing.address,
     ];
     const calls: [string, string][] = exempt.map((a) => [
       community.complianceRegistry,
       registry.interface.encodeFunctionData("setExempt", [a, true]),
     ]);
+    // the compliance officer arbitrates B2B disputes and assesses product batches
+    for (const role of [ARBITER_ROLE, ASSESSOR_ROLE]) {
+      calls.push([
+        community.complianceRegistry,
+        registry.interface.encodeFunctionData("grantRole", [role, deployment.roles.complianceOfficer]),
+      ]);
+    }
     const joins = [
-      `its pools, the bridge router, the mutual-aid fund, the payment router and its loyalty program become exempt system accounts`,
+      `its pools, the bridge router, the mutual-aid fund, the payment router, its loyalty program, the trade escrow ` +
+        `and profit sharing become exempt system accounts`,
+      `its compliance officer becomes its trade arbiter and product assessor`,
     ];
     if (charterVersion > 0n) {
       calls.push([fed.federation.address, federation.interface.encodeFunctionData("acceptCharter", [charterVersion])]);
@@ -504,6 +532,9 @@ async function main() {
 
   // ---- the federation: admission and launch of a new community, mutual aid, a shared parameter
   if (withFederation) await federationActivity();
+
+  // ---- B2B trade in escrow, profit sharing, the supply chain (last: its time travel is refreshed by new rates)
+  if (withTrade) await tradeActivity();
 
   async function latest() {
     return BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
@@ -1081,6 +1112,325 @@ async function main() {
     console.log(
       `federation: ${members} members, ${full} of them accepted charter v${version}; the mutual-aid fund holds ${holdings.join(", ")}`,
     );
+  }
+
+  /**
+   * B2B trade, profit sharing and the supply chain, with dedicated wallets (the same on every run; businesses at KYC
+   * tier 2, funded against deposits). Orders in the TradeEscrow, bought by a Katy business: released after
+   * delivery, released at once, disputed and split by the arbiter (the compliance officer), refunded after its
+   * delivery deadline (a day passes), one paid across the border to a Monterrey seller through the bridge (KATY in,
+   * MTY out, at least 97% of the router's quote), and a few left open (delivered, funded). A Katy merchant shares its
+   * revenue with three employees: deposits, a change of units, claims (one employee leaves its share unclaimed).
+   * Producers and carriers registered by the verifier create batches, record checkpoints; the verifier attests
+   * origins (and revokes one), the officer assesses (replacing one score). Last, the reporters refresh every rate.
+   */
+  async function tradeActivity() {
+    const { business } = deployment;
+    const DAY = 24n * 3600n;
+    const escrow = (await ethers.getContractAt("TradeEscrow", business.tradeEscrow.address)) as unknown as TradeEscrow;
+    const sharing = (await ethers.getContractAt(
+      "ProfitSharing",
+      business.profitSharing.address,
+    )) as unknown as ProfitSharing;
+    const chain = (await ethers.getContractAt(
+      "SupplyChainRegistry",
+      business.supplyChain.address,
+    )) as unknown as SupplyChainRegistry;
+    const merchantRegistry = (await ethers.getContractAt(
+      "MerchantRegistry",
+      business.merchantRegistry.address,
+    )) as unknown as MerchantRegistry;
+    const oracle = (await ethers.getContractAt("FxOracle", bridge.oracle.address)) as unknown as FxOracle;
+    const router = (await ethers.getContractAt("BridgeRouter", bridge.router.address)) as unknown as BridgeRouter;
+    const reporters = await Promise.all(bridge.reporters.map((a) => ethers.getSigner(a)));
+    const katy = communities.find((c) => c.id === "katy") ?? communities[0]!;
+    const mty = communities.find((c) => c.id === "monterrey");
+    const crossBorder =
+      mty && bridge.pools.some((p) => p.communities.includes(katy.id) && p.communities.includes(mty.id))
+        ? mty
+        : undefined;
+    const tradeRoot = ethers.HDNodeWallet.fromSeed(ethers.id("katy-coin simulation trade")).derivePath(
+      "m/44'/60'/0'/0",
+    );
+    const now = async () => BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+    /** A wallet with gas, KYC `tier` in `community` and at least `float` of its token (minted against a deposit). */
+    const prepare = async (wallet: HDNodeWallet, community: DeployedCommunity, tier: number, float: number) => {
+      if ((await ethers.provider.getBalance(wallet.address)) < ethers.parseEther("0.2")) {
+        await send(funder.sendTransaction({ to: wallet.address, value: ethers.parseEther("0.5") }));
+      }
+      const registry = await registryOf(community);
+      if ((await registry.tierOf(wallet.address)) !== BigInt(tier)) {
+        await send(registry.connect(verifier).setTier(wallet.address, tier));
+        count("setup");
+      }
+      const token = await tokenOf(community);
+      const balance = await token.balanceOf(wallet.address);
+      if (balance < KC(float)) {
+        const ref = ethers.id(`deposit:${community.id}:${runTag}:trade:${wallet.address}`);
+        await send(token.connect(minter).mint(wallet.address, KC(float) - balance, ref));
+        count("setup");
+      }
+      return wallet;
+    };
+    const tradeWallet = (i: number) => tradeRoot.deriveChild(i).connect(ethers.provider);
+    const ratesFresh = async () => {
+      for (const c of communities) {
+        if (c.currency === "USD") continue;
+        const fresh = await oracle.rateOf(c.currency).then(
+          () => true,
+          () => false,
+        );
+        if (!fresh) return false;
+      }
+      return true;
+    };
+    const refreshRates = async () => {
+      const rates: Record<string, bigint> = {};
+      for (const c of communities) {
+        if (c.currency !== "USD") rates[c.currency] = (await oracle.rateState(c.currency)).rate;
+      }
+      await reportRates(oracle, reporters, rates);
+      count("rateReport");
+    };
+
+    // ---- orders in escrow
+    const buyer = await prepare(tradeWallet(0), katy, 2, 40_000);
+    const katySellers = [await prepare(tradeWallet(1), katy, 2, 0), await prepare(tradeWallet(2), katy, 2, 0)];
+    const mtySeller = crossBorder ? await prepare(tradeWallet(3), crossBorder, 2, 0) : undefined;
+    const katyToken = await tokenOf(katy);
+    if ((await katyToken.allowance(buyer.address, business.tradeEscrow.address)) < KC(100_000)) {
+      await send(katyToken.connect(buyer).approve(business.tradeEscrow.address, ethers.MaxUint256));
+    }
+    const open = async (
+      label: string,
+      seller: HDNodeWallet,
+      tokenOut: string,
+      amount: bigint,
+      minOut: bigint,
+      deliveryIn: bigint,
+    ) => {
+      const t = await now();
+      const receipt = await send(
+        escrow.connect(buyer).open({
+          seller: seller.address,
+          tokenIn: katy.token,
+          tokenOut,
+          amount,
+          minOut,
+          termsHash: ethers.id(`terms:${runTag}:${label}`),
+          deliveryDeadline: t + deliveryIn,
+          releaseDeadline: t + deliveryIn + 7n * DAY,
+          path: [],
+        }),
+      );
+      count("escrow");
+      const opened = receipt.logs
+        .filter((l) => l.address.toLowerCase() === business.tradeEscrow.address.toLowerCase())
+        .map((l) => escrow.interface.parseLog(l))
+        .find((p) => p?.name === "OrderOpened");
+      if (!opened) throw new Error(`order ${label}: no OrderOpened log`);
+      return opened.args.orderId as bigint;
+    };
+    const deliver = async (id: bigint, seller: HDNodeWallet) => {
+      await send(escrow.connect(seller).markDelivered(id, ethers.id(`delivery:${runTag}:${id}`)));
+      count("escrow");
+    };
+    const [sellerA, sellerB] = katySellers as [HDNodeWallet, HDNodeWallet];
+    // delivered, then released
+    const lumber = await open("lumber", sellerA, katy.token, KC(4_200), 0n, 3n * DAY);
+    await deliver(lumber, sellerA);
+    await send(escrow.connect(buyer).release(lumber, 0));
+    count("escrow");
+    // released on receipt, without a delivery mark
+    const produce = await open("produce", sellerB, katy.token, KC(1_850.5), 0n, 2n * DAY);
+    await send(escrow.connect(buyer).release(produce, 0));
+    count("escrow");
+    // delivered short: the buyer disputes, the arbiter splits 40 / 60
+    const fixtures = await open("fixtures", sellerA, katy.token, KC(6_000), 0n, 3n * DAY);
+    await deliver(fixtures, sellerA);
+    await send(escrow.connect(buyer).dispute(fixtures, ethers.id(`dispute:${runTag}:short delivery`)));
+    await send(
+      escrow.connect(officer).resolve(fixtures, KC(2_400), KC(3_600), 0, ethers.id(`ruling:${runTag}:fixtures`)),
+    );
+    count("escrow");
+    count("escrow");
+    // across the border: KATY in, MTY out through the KATY/MTY pool
+    if (crossBorder && mtySeller) {
+      if (!(await ratesFresh())) await refreshRates();
+      const amount = KC(3_000);
+      const [, quoted] = await router.quote([katy.token, crossBorder.token], amount);
+      const steel = await open("steel", mtySeller, crossBorder.token, amount, (quoted! * 97n) / 100n, 5n * DAY);
+      await deliver(steel, mtySeller);
+      await send(escrow.connect(buyer).release(steel, 0));
+      count("escrow");
+      // another one, still awaiting delivery when the run ends
+      const [, quoted2] = await router.quote([katy.token, crossBorder.token], KC(800));
+      await open("rebar", mtySeller, crossBorder.token, KC(800), (quoted2! * 95n) / 100n, 20n * DAY);
+    }
+    // never delivered: refunded once its delivery deadline has passed
+    const late = await open("late", sellerB, katy.token, KC(2_500), 0n, DAY);
+    // delivered, awaiting the buyer's release when the run ends
+    const pending = await open("pending", sellerA, katy.token, KC(1_200), 0n, 20n * DAY);
+    await deliver(pending, sellerA);
+    await advance(DAY + 60n);
+    await send(escrow.connect(buyer).refund(late));
+    count("escrow");
+
+    // ---- profit sharing: a Katy merchant (verified, or a plain account when commerce was skipped) and its employees
+    const owner = await prepare(
+      ethers.HDNodeWallet.fromSeed(ethers.id("katy-coin simulation merchants"))
+        .derivePath("m/44'/60'/0'/0")
+        .deriveChild(0)
+        .connect(ethers.provider),
+      katy,
+      2,
+      4_000,
+    );
+    const record = await merchantRegistry.merchantOf(owner.address);
+    const employees = [10, 11, 12].map(tradeWallet);
+    for (const e of employees) {
+      if ((await ethers.provider.getBalance(e.address)) < ethers.parseEther("0.05")) {
+        await send(funder.sendTransaction({ to: e.address, value: ethers.parseEther("0.1") }));
+      }
+    }
+    if (record.status === 0n || (record.status === 2n && record.token.toLowerCase() === katy.token.toLowerCase())) {
+      if ((await sharing.schemeOf(owner.address)).token === ethers.ZeroAddress) {
+        await send(sharing.connect(owner).openScheme(katy.token));
+        count("profitSharing");
+      }
+      const [e1, e2, e3] = employees as [HDNodeWallet, HDNodeWallet, HDNodeWallet];
+      await send(
+        sharing.connect(owner).setShares(
+          employees.map((e) => e.address),
+          [50, 30, 20],
+        ),
+      );
+      count("profitSharing");
+      await send(katyToken.connect(owner).approve(business.profitSharing.address, ethers.MaxUint256));
+      await send(sharing.connect(owner).deposit(owner.address, KC(900)));
+      await send(sharing.connect(owner).deposit(owner.address, KC(1_250.5)));
+      // the third employee is promoted: more units from now on
+      await send(sharing.connect(owner).setShares([e3.address], [35]));
+      await send(sharing.connect(e1).claim(owner.address));
+      await send(sharing.connect(owner).deposit(owner.address, KC(640.25)));
+      await send(sharing.connect(e1).claim(owner.address));
+      await send(sharing.connect(e2).claim(owner.address));
+      for (let i = 0; i < 7; i++) count("profitSharing");
+      const scheme = await sharing.schemeOf(owner.address);
+      console.log(
+        `profit sharing: ${ethers.formatEther(scheme.totalDeposited)} ${katy.tokenSymbol} deposited, ` +
+          `${ethers.formatEther(scheme.totalClaimed)} claimed by ${employees.length} employees`,
+      );
+    } else {
+      console.log(`profit sharing: skipped (merchant ${owner.address} is not verified in ${katy.id})`);
+    }
+
+    // ---- the supply chain: producers and carriers of Katy and Monterrey, batches, origins, checkpoints, assessments
+    const sites = [katy, ...(mty ? [mty] : [])];
+    const producers = new Map<string, HDNodeWallet>();
+    const carriers = new Map<string, HDNodeWallet>();
+    for (const [i, c] of sites.entries()) {
+      const producer = await prepare(tradeWallet(20 + i), c, 2, 0);
+      const carrier = await prepare(tradeWallet(30 + i), c, 1, 0);
+      if (!(await chain.isProducer(c.token, producer.address))) {
+        await send(chain.connect(verifier).setProducer(c.token, producer.address, true));
+        count("supplyChain");
+      }
+      if (!(await chain.isCarrier(c.token, carrier.address))) {
+        await send(chain.connect(verifier).setCarrier(c.token, carrier.address, true));
+        count("supplyChain");
+      }
+      producers.set(c.id, producer);
+      carriers.set(c.id, carrier);
+    }
+    /** Assessment categories: keccak256 of the label on chain. */
+    type Category = "LABOR" | "ENVIRONMENT" | "COMMUNITY";
+    interface BatchPlan {
+      community: DeployedCommunity;
+      product: string;
+      attest: boolean;
+      revoke?: boolean;
+      checkpoints: number;
+      scores: [Category, number][];
+    }
+    const plans: BatchPlan[] = [
+      {
+        community: katy,
+        product: "pecans",
+        attest: true,
+        checkpoints: 3,
+        scores: [
+          ["LABOR", 82],
+          ["ENVIRONMENT", 74],
+          ["COMMUNITY", 90],
+        ],
+      },
+      {
+        community: katy,
+        product: "honey",
+        attest: true,
+        checkpoints: 1,
+        scores: [
+          ["LABOR", 60],
+          ["LABOR", 75],
+        ],
+      },
+      { community: katy, product: "rice", attest: false, checkpoints: 0, scores: [] },
+      ...(mty
+        ? [
+            {
+              community: mty,
+              product: "cabrito",
+              attest: true,
+              revoke: true,
+              checkpoints: 2,
+              scores: [
+                ["ENVIRONMENT", 55],
+                ["COMMUNITY", 68],
+              ],
+            } satisfies BatchPlan,
+            { community: mty, product: "glass", attest: false, checkpoints: 4, scores: [] } satisfies BatchPlan,
+          ]
+        : []),
+    ];
+    for (const plan of plans) {
+      const producer = producers.get(plan.community.id)!;
+      const carrier = carriers.get(plan.community.id)!;
+      const uri = `ipfs://kc-supply/${plan.community.id}/${plan.product}-${runTag.replace(":", "-")}.json`;
+      const receipt = await send(
+        chain
+          .connect(producer)
+          .createBatch(plan.community.token, ethers.id(`gtin:${plan.product}`), ethers.id(uri), uri),
+      );
+      count("supplyChain");
+      const created = receipt.logs.map((l) => chain.interface.parseLog(l)).find((p) => p?.name === "BatchCreated");
+      const batchId = created!.args.batchId as bigint;
+      if (plan.attest) {
+        const evidence = `${uri}#origin`;
+        await send(chain.connect(verifier).attestOrigin(batchId, ethers.id(evidence), evidence));
+        count("supplyChain");
+      }
+      for (let k = 0; k < plan.checkpoints; k++) {
+        const at = `${uri}#checkpoint-${k}`;
+        await send(chain.connect(carrier).recordCheckpoint(batchId, ethers.id(`locode:${k}`), ethers.id(at), at));
+        count("supplyChain");
+      }
+      for (const [category, score] of plan.scores) {
+        const evidence = `${uri}#assessment-${category.toLowerCase()}-${score}`;
+        await send(chain.connect(officer).assess(batchId, ethers.id(category), score, ethers.id(evidence), evidence));
+        count("supplyChain");
+      }
+      if (plan.revoke) {
+        await send(chain.connect(verifier).revokeOrigin(batchId, ethers.id(`revoked:${runTag}:${batchId}`)));
+        count("supplyChain");
+      }
+    }
+    console.log(
+      `trade: ${await escrow.orderCount()} orders in escrow, ${await chain.batchCount()} product batches on record`,
+    );
+
+    // the day that passed left the rates stale: every reporter reports again
+    await refreshRates();
   }
 
   const summary = {

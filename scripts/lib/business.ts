@@ -1,6 +1,6 @@
 /**
  * Point-of-sale payments: deploying the business contracts (MerchantRegistry, PaymentRouter and the LoyaltyProgram
- * the router deploys), the calls a community's governance makes to exempt them, and the EIP-712 signatures a payer
+ * the router deploys; and ProfitSharing, TradeEscrow and SupplyChainRegistry), the calls a community's governance makes to exempt them, and the EIP-712 signatures a payer
  * gives a terminal: the PaymentIntent (in the router's domain, read from its `eip712Domain()`), and the ERC-2612
  * permit or ERC-3009 ReceiveWithAuthorization (in the token's domain) that moves the KC part.
  * Plain ethers and TypeChain factories (no Hardhat), so that it serves scripts run by Hardhat and tests that talk to a
@@ -12,9 +12,15 @@ import {
   LoyaltyProgram__factory,
   MerchantRegistry__factory,
   PaymentRouter__factory,
+  ProfitSharing__factory,
+  SupplyChainRegistry__factory,
+  TradeEscrow__factory,
   type LoyaltyProgram,
   type MerchantRegistry,
   type PaymentRouter,
+  type ProfitSharing,
+  type SupplyChainRegistry,
+  type TradeEscrow,
 } from "../../typechain-types";
 import { type DomainReporter, domainOf, randomNonce, signTransferAuthorization, signTyped } from "./signing";
 
@@ -26,36 +32,86 @@ export interface BusinessContracts {
   router: PaymentRouter;
   /** Deployed by the router's constructor (`router.loyalty()`); only the router credits rewards. */
   loyalty: LoyaltyProgram;
+  /** Revenue shared by a business with its people (on the MerchantRegistry). */
+  profitSharing: ProfitSharing;
+  /** Product batches, origin attestations, transport checkpoints and assessments (on the MerchantRegistry). */
+  supplyChain: SupplyChainRegistry;
+  /** B2B orders in escrow, cross-border through the bridge: deployed only when a BridgeRouter is given. */
+  tradeEscrow?: TradeEscrow;
 }
 
 /**
  * Deploys the MerchantRegistry (on the federation at `federationAddress`, which tells it the communities' tokens) and
- * the PaymentRouter, which deploys its LoyaltyProgram. Nothing is administered: the contracts have no owner. Each
- * community must still make the router and the loyalty program exempt system accounts of its compliance registry
- * (see {exemptionCalls}), by its own governance.
+ * the PaymentRouter, which deploys its LoyaltyProgram; then ProfitSharing and SupplyChainRegistry on the registry,
+ * and, given the bridge's router (`bridgeRouterAddress`), the TradeEscrow that exchanges cross-border orders through
+ * it. Nothing is administered: the contracts have no owner. Each community must still make the router, the loyalty
+ * program, the escrow and profit sharing exempt system accounts of its compliance registry (see {exemptionCalls}),
+ * and name its arbiters and assessors (see {businessRoleCalls}), by its own governance.
  */
-export async function deployBusiness(deployer: Signer, federationAddress: string): Promise<BusinessContracts> {
+export async function deployBusiness(
+  deployer: Signer,
+  federationAddress: string,
+  bridgeRouterAddress?: string,
+): Promise<BusinessContracts> {
   const merchants = await new MerchantRegistry__factory(deployer).deploy(federationAddress);
   await merchants.waitForDeployment();
-  const router = await new PaymentRouter__factory(deployer).deploy(await merchants.getAddress());
+  const merchantsAddress = await merchants.getAddress();
+  const router = await new PaymentRouter__factory(deployer).deploy(merchantsAddress);
   await router.waitForDeployment();
   const loyalty = LoyaltyProgram__factory.connect(await router.loyalty(), deployer);
-  return { merchants, router, loyalty };
+  const profitSharing = await new ProfitSharing__factory(deployer).deploy(merchantsAddress);
+  await profitSharing.waitForDeployment();
+  const supplyChain = await new SupplyChainRegistry__factory(deployer).deploy(merchantsAddress);
+  await supplyChain.waitForDeployment();
+  let tradeEscrow: TradeEscrow | undefined;
+  if (bridgeRouterAddress) {
+    tradeEscrow = await new TradeEscrow__factory(deployer).deploy(bridgeRouterAddress);
+    await tradeEscrow.waitForDeployment();
+  }
+  return { merchants, router, loyalty, profitSharing, supplyChain, tradeEscrow };
 }
 
 /**
  * The calls (for a proposal of the community's governance, whose timelock administers its registry) that make the
  * router and the loyalty program exempt system accounts of the compliance registry at `registryAddress`: the router
- * holds a payment's KC part for an instant (`payWithAuthorization`), the loyalty program sends rewards.
+ * holds a payment's KC part for an instant (`payWithAuthorization`), the loyalty program sends rewards; and, when
+ * given, the trade escrow (holds orders' funds) and profit sharing (holds revenue until claimed).
  */
 export function exemptionCalls(
   registryAddress: string,
-  contracts: { router: string; loyalty: string },
+  contracts: { router: string; loyalty: string; tradeEscrow?: string; profitSharing?: string },
 ): { target: string; data: string; value: bigint }[] {
   const registry = ComplianceRegistry__factory.createInterface();
-  return [contracts.router, contracts.loyalty].map((account) => ({
+  const accounts = [contracts.router, contracts.loyalty, contracts.tradeEscrow, contracts.profitSharing];
+  return accounts
+    .filter((account): account is string => account !== undefined)
+    .map((account) => ({
+      target: registryAddress,
+      data: registry.encodeFunctionData("setExempt", [account, true]),
+      value: 0n,
+    }));
+}
+
+/** TradeEscrow.ARBITER_ROLE: resolves disputes of orders paid to a seller of the community. */
+export const ARBITER_ROLE = ethers.id("ARBITER_ROLE");
+/** SupplyChainRegistry.ASSESSOR_ROLE: scores the community's product batches. */
+export const ASSESSOR_ROLE = ethers.id("ASSESSOR_ROLE");
+
+/**
+ * The calls (for a proposal of the community's governance) that grant ARBITER_ROLE and ASSESSOR_ROLE of the
+ * compliance registry at `registryAddress` to `arbiter` and `assessor`.
+ */
+export function businessRoleCalls(
+  registryAddress: string,
+  operators: { arbiter: string; assessor: string },
+): { target: string; data: string; value: bigint }[] {
+  const registry = ComplianceRegistry__factory.createInterface();
+  return [
+    [ARBITER_ROLE, operators.arbiter],
+    [ASSESSOR_ROLE, operators.assessor],
+  ].map(([role, account]) => ({
     target: registryAddress,
-    data: registry.encodeFunctionData("setExempt", [account, true]),
+    data: registry.encodeFunctionData("grantRole", [role!, account!]),
     value: 0n,
   }));
 }

@@ -60,13 +60,17 @@ export interface Deployment {
     charter: { hash: string; uri: string };
   };
   /**
-   * The business contracts (no admin roles): merchants of every community, hybrid point-of-sale payments, and the
-   * loyalty program the router deploys (its start block is the router's).
+   * The business contracts (no admin roles): merchants of every community, hybrid point-of-sale payments, the
+   * loyalty program the router deploys (its start block is the router's), profit sharing, B2B trade escrow (on the
+   * bridge's router) and the supply-chain registry.
    */
   business: {
     merchantRegistry: { address: string; startBlock: number };
     paymentRouter: { address: string; startBlock: number };
     loyaltyProgram: { address: string; startBlock: number };
+    profitSharing: { address: string; startBlock: number };
+    tradeEscrow: { address: string; startBlock: number };
+    supplyChain: { address: string; startBlock: number };
   };
 }
 

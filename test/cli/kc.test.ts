@@ -7,7 +7,10 @@
  *
  * Then the business and wallet commands: a merchant registers (and is verified by the community's verifier, with
  * ethers), invoices, a customer signs the payment (permit, then ERC-3009 authorization) and a terminal submits it,
- * the merchant refunds; can-transfer, transfer and permit; and their errors.
+ * the merchant refunds; can-transfer, transfer and permit; and their errors. Then trade escrow (the deployment's
+ * TradeEscrow, else one deployed here and given as KC_TRADE_ESCROW): orders opened, delivered, released, disputed and
+ * resolved by a katy arbiter, refunded and claimed after their deadlines, one cross-border (KATY to HOU); and profit
+ * sharing (claimable, claim).
  *
  *   npx hardhat test test/cli/kc.test.ts           KC_SKIP_E2E=1 skips it
  */
@@ -25,6 +28,10 @@ import {
   MerchantRegistry__factory,
   MutualAidFund__factory,
   PaymentRouter__factory,
+  TradeEscrow__factory,
+  BridgeRouter__factory,
+  BridgePool__factory,
+  ProfitSharing__factory,
 } from "../../typechain-types";
 import { ROOT, Stack } from "../e2e/harness";
 
@@ -513,7 +520,7 @@ describeE2E("kc, the voter CLI (end to end)", function () {
       await (await token.connect(minter).mint(merchant.address, KC(10), ethers.id("cli:merchant"))).wait();
     });
 
-    it("rejects bad business command lines with exit code 2, and escrow is not yet available", async () => {
+    it("rejects bad business command lines with exit code 2", async () => {
       await expectErrors([
         [["invoice", "create", "--amount", "1.2.3"], 2, /bad amount "1\.2\.3": give a number like 12 or 12\.5/],
         [["transfer", "--to", merchant.address, "--amount", "0", "--community", "katy"], 2, /must be more than 0/],
@@ -528,7 +535,7 @@ describeE2E("kc, the voter CLI (end to end)", function () {
         [["merchant", "frob"], 2, /merchant needs one of register, show, not "frob"/],
         [["transfer", "--to", merchant.address, "--amount", "1", "--federation"], 2, /--federation does not go/],
         [["invoice", "create"], 2, /invoice create needs --amount <KC>/],
-        [["escrow", "open"], 1, /escrow open is not yet available in kc/],
+        [["escrow", "open"], 2, /escrow open needs --seller <address>/],
         [["can-transfer", "--to", "0x1234", "--amount", "1", "--community", "katy"], 1, /bad recipient address/],
         [["refund", "--invoice", "INV-none", "--amount", "1"], 1, /no payment of invoice INV-none/, as(merchant)],
       ]);
@@ -700,6 +707,342 @@ describeE2E("kc, the voter CLI (end to end)", function () {
       expectOk(permitted);
       expect(permitted.stdout).to.include("allowance now 5 KATY");
       expect(await token.allowance(customer.address, terminal.address)).to.equal(KC(5));
+    });
+  });
+
+  describe("trade escrow", () => {
+    const buyer = ethers.Wallet.createRandom();
+    const seller = ethers.Wallet.createRandom();
+    const arbiter = ethers.Wallet.createRandom();
+    /** No ETH and no role: every refusal must come before anything is sent. */
+    const outsider = ethers.Wallet.createRandom();
+    let escrowAddress: string;
+    let token: ReturnType<typeof CommunityToken__factory.connect>;
+    let escrow: ReturnType<typeof TradeEscrow__factory.connect>;
+    /** KC_TRADE_ESCROW when the deployment has no TradeEscrow. */
+    let escrowEnv: NodeJS.ProcessEnv = {};
+    const as = (wallet: { privateKey: string }) => ({ ...escrowEnv, KC_PRIVATE_KEY: wallet.privateKey });
+    const balances = async () =>
+      Promise.all([buyer.address, seller.address, escrowAddress].map((a) => token.balanceOf(a)));
+    /** Opens an order as the buyer through the CLI; returns its id. */
+    const open = async (amount: string, extra: string[] = []) => {
+      const id = (await escrow.orderCount()) + 1n;
+      const args = ["escrow", "open", "--seller", seller.address, "--amount", amount, "--community", "katy"];
+      const result = await kc([...args, ...extra], as(buyer));
+      expectOk(result);
+      expect(result.stdout).to.include(`opened order ${id}: ${amount} KATY from ${buyer.address} in escrow`);
+      return id;
+    };
+
+    before(async () => {
+      const funder = await provider.getSigner(0);
+      for (const to of [buyer.address, seller.address, arbiter.address]) {
+        await (await funder.sendTransaction({ to, value: ethers.parseEther("10") })).wait();
+      }
+      const deployed = (deployment.business as { tradeEscrow?: { address: string } } | undefined)?.tradeEscrow;
+      if (deployed?.address) {
+        escrowAddress = deployed.address;
+      } else {
+        const created = await new TradeEscrow__factory(funder).deploy(deployment.bridge.router.address);
+        await created.waitForDeployment();
+        escrowAddress = await created.getAddress();
+        escrowEnv = { KC_TRADE_ESCROW: escrowAddress };
+      }
+      escrow = TradeEscrow__factory.connect(escrowAddress, provider);
+      const pool = deployment.bridge.pools.find((p) => p.communities.join("-") === "katy-houston")!;
+      // each community's timelock (as its proposal would): the escrow exempt in katy and houston, an arbiter in katy
+      for (const community of [katy, houston]) {
+        await provider.send("hardhat_impersonateAccount", [community.timelock]);
+        await provider.send("hardhat_setBalance", [community.timelock, "0x56BC75E2D63100000"]);
+        const registry = ComplianceRegistry__factory.connect(
+          community.complianceRegistry,
+          new ethers.JsonRpcSigner(provider, community.timelock),
+        );
+        if (!(await registry.isExempt(escrowAddress))) await (await registry.setExempt(escrowAddress, true)).wait();
+        if (community === katy) await (await registry.grantRole(ethers.id("ARBITER_ROLE"), arbiter.address)).wait();
+        if (!(await registry.isExempt(pool.address))) await (await registry.setExempt(pool.address, true)).wait();
+        await provider.send("hardhat_stopImpersonatingAccount", [community.timelock]);
+      }
+
+      token = CommunityToken__factory.connect(katy.token, provider);
+      const minter = await provider.getSigner(deployment.roles.minter);
+      await (await token.connect(minter).mint(buyer.address, KC(1_000), ethers.id("cli:escrow-buyer"))).wait();
+    });
+
+    it("opens an order (approving the escrow) and shows it; refuses wrong parties and states", async () => {
+      const before = await balances();
+      const id = await open("100", ["--terms", "PO-2024-0042", "--delivery", "24", "--release", "48"]);
+      const after = await balances();
+      expect(after[0]).to.equal(before[0]! - KC(100));
+      expect(after[2]).to.equal(before[2]! + KC(100));
+      const order = await escrow.orderOf(id);
+      expect(order.state).to.equal(1n);
+      expect(order.termsHash).to.equal(ethers.id("PO-2024-0042"));
+      expect(order.releaseDeadline - order.deliveryDeadline).to.equal(48n * 3600n);
+
+      const shown = await kc(["escrow", "show", id.toString()], escrowEnv);
+      expectOk(shown);
+      expect(shown.stdout).to.match(/state +Funded/);
+      expect(shown.stdout).to.match(new RegExp(`seller +${seller.address}`));
+      expect(shown.stdout).to.include(`delivery    by ${iso(order.deliveryDeadline)}`);
+
+      const n = id.toString();
+      await expectErrors([
+        [["escrow", "release", n], 1, new RegExp(`order ${n} is Funded: only the buyer may release it`), as(seller)],
+        [["escrow", "deliver", n], 1, new RegExp(`order ${n} is Funded: only the seller may mark it`), as(buyer)],
+        [
+          ["escrow", "claim", n],
+          1,
+          new RegExp(`order ${n} is Funded: only a Delivered order can be claimed`),
+          as(seller),
+        ],
+        [
+          ["escrow", "refund", n],
+          1,
+          new RegExp(`the delivery deadline passes at ${iso(order.deliveryDeadline)} .*: refund possible after it`),
+          as(buyer),
+        ],
+        [
+          ["escrow", "resolve", n, "--buyer", "50", "--seller", "50"],
+          1,
+          /is Funded: only a Disputed order/,
+          as(arbiter),
+        ],
+        [
+          ["escrow", "dispute", n, "--reason", "late"],
+          1,
+          /only its buyer .* or seller .* may dispute it/,
+          as(outsider),
+        ],
+        [["escrow", "show", "999"], 1, /no order 999 in the TradeEscrow/, escrowEnv],
+        [["escrow", "dispute", n], 2, /escrow dispute needs --reason <text>/, as(buyer)],
+        [["escrow", "release", "first"], 2, /bad order id "first"/, as(buyer)],
+        [["escrow", "frob"], 2, /escrow needs one of open, show, deliver/],
+        [
+          ["escrow", "open", "--seller", buyer.address, "--amount", "1", "-c", "katy"],
+          1,
+          /is the signer itself/,
+          as(buyer),
+        ],
+        [
+          ["escrow", "open", "--seller", seller.address, "--amount", "1", "-c", "katy", "--min-out", "1"],
+          2,
+          /--min-out and --slippage-bps go with a cross-border order/,
+          as(buyer),
+        ],
+      ]);
+    });
+
+    it("the seller delivers, the buyer releases: the seller is paid exactly the amount, once", async () => {
+      const id = (await escrow.orderCount()).toString();
+      const delivered = await kc(["escrow", "deliver", id, "--proof", "BL-7781"], as(seller));
+      expectOk(delivered);
+      expect(delivered.stdout).to.include(`order ${id} is Delivered`);
+      expectError(
+        await kc(["escrow", "release", id], as(seller)),
+        1,
+        new RegExp(`order ${id} is Delivered: only the buyer may release it`),
+      );
+      const before = await balances();
+      const released = await kc(["escrow", "release", id], as(buyer));
+      expectOk(released);
+      expect(released.stdout).to.include(`released order ${id}: 100 KATY paid the seller ${seller.address}`);
+      const after = await balances();
+      expect(after[0]).to.equal(before[0]);
+      expect(after[1]).to.equal(before[1]! + KC(100));
+      expect(after[2]).to.equal(before[2]! - KC(100));
+      await expectErrors([
+        [
+          ["escrow", "release", id],
+          1,
+          new RegExp(`order ${id} is Released \\(final\\): only a Funded or Delivered order can be released`),
+          as(buyer),
+        ],
+        [["escrow", "dispute", id, "--reason", "too late"], 1, /is Released \(final\)/, as(seller)],
+      ]);
+    });
+
+    it("a dispute: only an arbiter of the seller's community resolves it, with a split of the whole amount", async () => {
+      const id = (await open("50")).toString();
+      const disputed = await kc(["escrow", "dispute", id, "--reason", "short shipment"], as(seller));
+      expectOk(disputed);
+      expect(disputed.stdout).to.include(`order ${id} is Disputed: an arbiter of katy resolves it`);
+      expect((await escrow.orderOf(id)).state).to.equal(3n);
+      await expectErrors([
+        [["escrow", "resolve", id, "--buyer", "20", "--seller", "30"], 1, /the arbiter may be neither/, as(buyer)],
+        [
+          ["escrow", "resolve", id, "--buyer", "20", "--seller", "30"],
+          1,
+          new RegExp(`${outsider.address} is not an arbiter of katy \\(ARBITER_ROLE`),
+          as(outsider),
+        ],
+        [
+          ["escrow", "resolve", id, "--buyer", "20", "--seller", "20"],
+          1,
+          /make 40 KATY: a split shares out the whole 50 KATY/,
+          as(arbiter),
+        ],
+        [["escrow", "release", id], 1, /is Disputed: only a Funded or Delivered order can be released/, as(buyer)],
+      ]);
+      const before = await balances();
+      const resolved = await kc(
+        ["escrow", "resolve", id, "--buyer", "20", "--seller", "30", "--reason", "ruling 7"],
+        as(arbiter),
+      );
+      expectOk(resolved);
+      expect(resolved.stdout).to.include(`resolved order ${id}: 20 KATY back to the buyer`);
+      const after = await balances();
+      expect(after[0]).to.equal(before[0]! + KC(20));
+      expect(after[1]).to.equal(before[1]! + KC(30));
+      expect(after[2]).to.equal(before[2]! - KC(50));
+      expect((await escrow.orderOf(id)).state).to.equal(5n);
+    });
+
+    it("timeouts: the buyer refunds an undelivered order, the seller claims a delivered one", async () => {
+      const refundable = (await open("10", ["--delivery", "1", "--release", "1"])).toString();
+      const claimable = (await open("5", ["--delivery", "1", "--release", "1"])).toString();
+      expectOk(await kc(["escrow", "deliver", claimable], as(seller)));
+      const order = await escrow.orderOf(claimable);
+      expectError(
+        await kc(["escrow", "claim", claimable], as(seller)),
+        1,
+        new RegExp(`the release deadline passes at ${iso(order.releaseDeadline)} .*: claim possible after it`),
+      );
+      await timeTravel(order.deliveryDeadline - (await latest()) + 1n);
+      await expectErrors([
+        [
+          ["escrow", "deliver", refundable],
+          1,
+          /delivery deadline passed at .*: it can no longer be marked/,
+          as(seller),
+        ],
+        [
+          ["escrow", "dispute", refundable, "--reason", "x"],
+          1,
+          /no dispute now \(the buyer may refund it\)/,
+          as(seller),
+        ],
+      ]);
+      let before = await balances();
+      expectOk(await kc(["escrow", "refund", refundable], as(buyer)));
+      expect((await balances())[0]).to.equal(before[0]! + KC(10));
+
+      await timeTravel(order.releaseDeadline - (await latest()) + 1n);
+      before = await balances();
+      const claimed = await kc(["escrow", "claim", claimable], as(seller));
+      expectOk(claimed);
+      expect(claimed.stdout).to.include(`claimed order ${claimable}: 5 KATY paid to the seller`);
+      const after = await balances();
+      expect(after[1]).to.equal(before[1]! + KC(5));
+      expect(after[2]).to.equal(before[2]! - KC(5));
+    });
+
+    it("a cross-border order: paid in KATY, settled in HOU through the bridge router, at least the floor", async () => {
+      const hou = CommunityToken__factory.connect(houston.token, provider);
+      const router = BridgeRouter__factory.connect(deployment.bridge.router.address, provider);
+      expectError(
+        await kc(
+          [
+            "escrow",
+            "open",
+            "--seller",
+            seller.address,
+            "--amount",
+            "10",
+            "-c",
+            "katy",
+            "--seller-community",
+            "houston",
+          ].concat(["--slippage-bps", "10000"]),
+          as(buyer),
+        ),
+        2,
+        /bad --slippage-bps "10000"/,
+      );
+      // the deployment's pools start empty: nothing to exchange, no order that could never be paid out
+      if ((await router.quote([katy.token, houston.token], KC(10)))[1] === 0n) {
+        const cross = ["--seller", seller.address, "--amount", "10", "-c", "katy", "--seller-community", "houston"];
+        expectError(
+          await kc(["escrow", "open", ...cross], as(buyer)),
+          1,
+          /buys nothing now \(a pool without liquidity/,
+        );
+        const pool = deployment.bridge.pools.find((p) => p.communities.join("-") === "katy-houston")!;
+        const liquidity = ethers.Wallet.createRandom().connect(provider);
+        const funder = await provider.getSigner(0);
+        await (await funder.sendTransaction({ to: liquidity.address, value: ethers.parseEther("1") })).wait();
+        const minter = await provider.getSigner(deployment.roles.minter);
+        for (const t of [token, hou]) {
+          await (await t.connect(minter).mint(liquidity.address, KC(500), ethers.id(`cli:lp:${pool.address}`))).wait();
+          await (await t.connect(liquidity).approve(pool.address, KC(500))).wait();
+        }
+        const lp = BridgePool__factory.connect(pool.address, liquidity);
+        await (await lp.addLiquidity(KC(500), KC(500), 0n, liquidity.address, (await latest()) + 600n)).wait();
+      }
+      const quoted = (await router.quote([katy.token, houston.token], KC(10)))[1]!;
+
+      const id = await open("10", ["--seller-community", "houston", "--slippage-bps", "50"]);
+      const order = await escrow.orderOf(id);
+      expect(order.tokenOut).to.equal(houston.token);
+      expect(order.minOut).to.equal((quoted * 9_950n) / 10_000n);
+      expect(await escrow.pathOf(id)).to.deep.equal([katy.token, houston.token]);
+      const shown = await kc(["escrow", "show", id.toString()], escrowEnv);
+      expectOk(shown);
+      expect(shown.stdout).to.match(/settled in +HOU \(houston\), at least/);
+
+      const before = await hou.balanceOf(seller.address);
+      const released = await kc(["escrow", "release", id.toString()], as(buyer));
+      expectOk(released);
+      const [event] = await escrow.queryFilter(escrow.filters.OrderReleased(id));
+      const paid = event!.args.amountOut;
+      expect(paid >= order.minOut).to.equal(true);
+      expect(await hou.balanceOf(seller.address)).to.equal(before + paid);
+      expect(released.stdout).to.include(
+        `released order ${id}: 10 KATY paid the seller ${seller.address} ${ethers.formatUnits(paid, 18)}`,
+      );
+    });
+
+    it("profit sharing: the shareholder's claimable revenue, claimed exactly once", async function () {
+      const merchantsAddress = deployment.business?.merchantRegistry?.address;
+      if (!merchantsAddress) this.skip();
+      const funder = await provider.getSigner(0);
+      const deployed = (deployment.business as { profitSharing?: { address: string } }).profitSharing;
+      let profitEnv: NodeJS.ProcessEnv = {};
+      let sharingAddress = deployed?.address;
+      if (!sharingAddress) {
+        const created = await new ProfitSharing__factory(funder).deploy(merchantsAddress!);
+        await created.waitForDeployment();
+        sharingAddress = await created.getAddress();
+        profitEnv = { KC_PROFIT_SHARING: sharingAddress };
+      }
+      await provider.send("hardhat_impersonateAccount", [katy.timelock]);
+      const registry = ComplianceRegistry__factory.connect(
+        katy.complianceRegistry,
+        new ethers.JsonRpcSigner(provider, katy.timelock),
+      );
+      if (!(await registry.isExempt(sharingAddress))) await (await registry.setExempt(sharingAddress, true)).wait();
+      await provider.send("hardhat_stopImpersonatingAccount", [katy.timelock]);
+      // the buyer (no merchant) runs a scheme in KATY: the seller holds its only units
+      const sharing = ProfitSharing__factory.connect(sharingAddress, buyer.connect(provider));
+      await (await sharing.openScheme(katy.token)).wait();
+      await (await sharing.setShares([seller.address], [1n])).wait();
+      await (await token.connect(buyer.connect(provider)).approve(sharingAddress, KC(7))).wait();
+      await (await sharing.deposit(buyer.address, KC(7))).wait();
+
+      const env2 = (wallet: { privateKey: string }) => ({ ...profitEnv, KC_PRIVATE_KEY: wallet.privateKey });
+      const claimable = await kc(["profit", "claimable"], env2(seller));
+      expectOk(claimable);
+      expect(claimable.stdout).to.include(`${buyer.address}  7 KATY (units 1 of 1)`);
+      const before = await token.balanceOf(seller.address);
+      const claimed = await kc(["profit", "claim", "--business", buyer.address], env2(seller));
+      expectOk(claimed);
+      expect(claimed.stdout).to.include(`claimed 7 KATY from the profit-sharing scheme of ${buyer.address}`);
+      expect(await token.balanceOf(seller.address)).to.equal(before + KC(7));
+      await expectErrors([
+        [["profit", "claim", "--business", buyer.address], 1, /has nothing to claim from the scheme/, env2(seller)],
+        [["profit", "claim", "--business", seller.address], 1, /has no profit-sharing scheme/, env2(seller)],
+        [["profit", "claim"], 2, /profit claim needs --business <address>/, env2(seller)],
+      ]);
     });
   });
 });

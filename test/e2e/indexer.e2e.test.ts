@@ -7,7 +7,8 @@
  * `ponder start` on an empty PGlite database. Every answer of the GraphQL API is checked against the chain itself
  * (views at the indexed head, eth_getLogs), and the served schema against subgraph-schema/schema.graphql; the bridge
  * (pools, settlements, daily aggregates, liquidity, rates, routed swaps) likewise, in ./bridge.ts, and the federation
- * (members, seats, charter, parameters, proposals, mutual aid) in ./federation.ts. The communities are every
+ * (members, seats, charter, parameters, proposals, mutual aid) in ./federation.ts, commerce in ./business.ts, and
+ * B2B escrow, profit sharing and the supply chain in ./trade.ts. The communities are every
  * community of the registry at the head, the founders and those launched later. Last, with the indexer still
  * running, more communities are launched through the factory, and pools registered with the router (by an operator
  * the federation empowered): each must appear with its contracts and settings, without restarting or reconfiguring
@@ -46,6 +47,7 @@ import {
 } from "../../typechain-types";
 import { describeBridge, describePoolsRegisteredLater } from "./bridge";
 import { describeBusiness } from "./business";
+import { describeTrade } from "./trade";
 import { runBridgeScenario } from "./bridgeScenario";
 import { describeFederation } from "./federation";
 import { type FederationOutcome, runFederationScenario } from "./federationScenario";
@@ -1091,6 +1093,7 @@ describeE2E("indexer (end to end)", function () {
   }));
 
   describeBusiness(() => ({ apiUrl: stack.apiUrl, provider, deployment, head }));
+  describeTrade(() => ({ apiUrl: stack.apiUrl, provider, deployment, head }));
 
   describe("HTTP", () => {
     it("answers every example query of indexer/README.md, with data", async () => {

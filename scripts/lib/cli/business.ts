@@ -106,7 +106,7 @@ async function businessContracts(chain: Chain): Promise<Business> {
   };
 }
 
-interface TokenInfo {
+export interface TokenInfo {
   token: CommunityToken;
   address: string;
   /** The community id, or the token's symbol if the deployment does not know it. */
@@ -117,7 +117,7 @@ interface TokenInfo {
 }
 
 /** The token of the community `id` (the deployment's, or one found in the CommunityRegistry). */
-async function communityToken(chain: Chain, id: string | undefined, command: string): Promise<TokenInfo> {
+export async function communityToken(chain: Chain, id: string | undefined, command: string): Promise<TokenInfo> {
   const community = id ?? process.env.KC_COMMUNITY;
   if (!community) throw new UsageError(`${command} needs --community <id>; run kc --help for usage`);
   const gov = await communityGovernance(chain, community);
@@ -132,7 +132,7 @@ async function communityToken(chain: Chain, id: string | undefined, command: str
 }
 
 /** The token at `address` (a merchant's community token). */
-async function tokenAt(chain: Chain, address: string): Promise<TokenInfo> {
+export async function tokenAt(chain: Chain, address: string): Promise<TokenInfo> {
   await requireCode(chain, address, "a community token");
   const { CommunityToken__factory } = await factories.token();
   const token = CommunityToken__factory.connect(address, chain.provider);
@@ -165,7 +165,7 @@ export function parseAmount(text: string, decimals: number, what = "amount", all
   return value;
 }
 
-function required<T>(value: T | undefined, usage: string): T {
+export function required<T>(value: T | undefined, usage: string): T {
   if (value === undefined || value === "") throw new UsageError(`${usage}; run kc --help for usage`);
   return value;
 }
@@ -182,7 +182,7 @@ function bytes32Of(text: string): string {
   return /^0x[0-9a-fA-F]{64}$/.test(text) ? text.toLowerCase() : ethers.id(text);
 }
 
-async function latestTime(chain: Chain): Promise<bigint> {
+export async function latestTime(chain: Chain): Promise<bigint> {
   return BigInt((await chain.provider.getBlock("latest"))?.timestamp ?? 0);
 }
 
@@ -383,7 +383,7 @@ async function requireNotExpired(chain: Chain, deadline: bigint, what: string): 
 }
 
 /** Fails unless `from` holds `amount` and the compliance registry allows the transfer (the verdict named). */
-async function requireTransferable(t: TokenInfo, from: string, to: string, amount: bigint, what: string) {
+export async function requireTransferable(t: TokenInfo, from: string, to: string, amount: bigint, what: string) {
   const held = await t.token.balanceOf(from);
   if (held < amount) {
     throw new UserError(

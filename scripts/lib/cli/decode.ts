@@ -23,6 +23,8 @@ import { CommunityToken__factory } from "../../../typechain-types/factories/cont
 import { LoyaltyProgram__factory } from "../../../typechain-types/factories/contracts/business/LoyaltyProgram__factory";
 import { MerchantRegistry__factory } from "../../../typechain-types/factories/contracts/business/MerchantRegistry__factory";
 import { PaymentRouter__factory } from "../../../typechain-types/factories/contracts/business/PaymentRouter.sol/PaymentRouter__factory";
+import { ProfitSharing__factory } from "../../../typechain-types/factories/contracts/business/ProfitSharing__factory";
+import { TradeEscrow__factory } from "../../../typechain-types/factories/contracts/business/TradeEscrow__factory";
 
 /** Every KC contract's ABI, by contract name. */
 export const INTERFACES: Record<string, ethers.Interface> = {
@@ -44,6 +46,8 @@ export const INTERFACES: Record<string, ethers.Interface> = {
   MerchantRegistry: MerchantRegistry__factory.createInterface(),
   PaymentRouter: PaymentRouter__factory.createInterface(),
   LoyaltyProgram: LoyaltyProgram__factory.createInterface(),
+  TradeEscrow: TradeEscrow__factory.createInterface(),
+  ProfitSharing: ProfitSharing__factory.createInterface(),
 };
 
 export interface KnownContract {
@@ -87,6 +91,9 @@ export function knownContracts(deployment: Deployment, extra: KnownContract[] = 
     add(b.merchantRegistry?.address, "merchant registry", "MerchantRegistry");
     add(b.paymentRouter?.address, "payment router", "PaymentRouter");
     add(b.loyaltyProgram?.address, "loyalty program", "LoyaltyProgram");
+    const more = b as { tradeEscrow?: { address?: string }; profitSharing?: { address?: string } };
+    add(more.tradeEscrow?.address, "trade escrow", "TradeEscrow");
+    add(more.profitSharing?.address, "profit sharing", "ProfitSharing");
   }
   const map = new Map<string, KnownContract>();
   for (const c of [...list, ...extra]) map.set(c.address.toLowerCase(), c);
@@ -108,6 +115,7 @@ const ROLE_NAMES = new Map<string, string>([
     "PROPOSER_ROLE",
     "EXECUTOR_ROLE",
     "CANCELLER_ROLE",
+    "ARBITER_ROLE",
   ].map((name): [string, string] => [ethers.id(name), name]),
 ]);
 
