@@ -69,6 +69,21 @@ async function recordEscrowEvent(
   });
 }
 
+type OrderChanges = Omit<Partial<typeof escrowOrder.$inferInsert>, "orderId" | "state" | "eventCount">;
+
+/** Moves an order to `row.state` with `changes`, counts the log, and writes its escrow_event row. */
+async function moveOrder(
+  db: Db,
+  event: Parameters<typeof logColumns>[0],
+  row: Parameters<typeof recordEscrowEvent>[2],
+  changes: OrderChanges,
+) {
+  await db
+    .update(escrowOrder, { orderId: row.orderId })
+    .set((o) => ({ ...changes, state: row.state, eventCount: o.eventCount + 1 }));
+  await recordEscrowEvent(db, event, row);
+}
+
 ponder.on("TradeEscrow:OrderOpened", async ({ event, context }) => {
   const { db } = context;
   const a = event.args;
@@ -117,121 +132,133 @@ ponder.on("TradeEscrow:OrderOpened", async ({ event, context }) => {
 
 ponder.on("TradeEscrow:OrderDelivered", async ({ event, context }) => {
   const { orderId, seller, deliveryHash } = event.args;
-  await context.db.update(escrowOrder, { orderId }).set((o) => ({
-    state: "delivered",
-    deliveryHash,
-    deliveredAt: event.block.timestamp,
-    eventCount: o.eventCount + 1,
-  }));
-  await recordEscrowEvent(context.db, event, {
-    kind: "delivered",
-    orderId,
-    actor: seller,
-    state: "delivered",
-    hash: deliveryHash,
-  });
+  await moveOrder(
+    context.db,
+    event,
+    {
+      kind: "delivered",
+      orderId,
+      actor: seller,
+      state: "delivered",
+      hash: deliveryHash,
+    },
+    {
+      deliveryHash,
+      deliveredAt: event.block.timestamp,
+    },
+  );
 });
 
 ponder.on("TradeEscrow:DisputeOpened", async ({ event, context }) => {
   const { orderId, by, previous, reasonHash } = event.args;
-  await context.db.update(escrowOrder, { orderId }).set((o) => ({
-    state: "disputed",
-    disputedBy: by,
-    disputeReason: reasonHash,
-    disputedFrom: escrowStateName(previous),
-    disputedAt: event.block.timestamp,
-    eventCount: o.eventCount + 1,
-  }));
-  await recordEscrowEvent(context.db, event, {
-    kind: "disputed",
-    orderId,
-    actor: by,
-    state: "disputed",
-    hash: reasonHash,
-  });
+  await moveOrder(
+    context.db,
+    event,
+    {
+      kind: "disputed",
+      orderId,
+      actor: by,
+      state: "disputed",
+      hash: reasonHash,
+    },
+    {
+      disputedBy: by,
+      disputeReason: reasonHash,
+      disputedFrom: escrowStateName(previous),
+      disputedAt: event.block.timestamp,
+    },
+  );
 });
 
 ponder.on("TradeEscrow:OrderReleased", async ({ event, context }) => {
   const { orderId, buyer, amountIn, amountOut } = event.args;
-  await context.db.update(escrowOrder, { orderId }).set((o) => ({
-    state: "released",
-    sellerAmount: amountIn,
-    buyerAmount: 0n,
-    amountOut,
-    closedAt: event.block.timestamp,
-    eventCount: o.eventCount + 1,
-  }));
-  await recordEscrowEvent(context.db, event, {
-    kind: "released",
-    orderId,
-    actor: buyer,
-    state: "released",
-    amountIn,
-    amountOut,
-  });
+  await moveOrder(
+    context.db,
+    event,
+    {
+      kind: "released",
+      orderId,
+      actor: buyer,
+      state: "released",
+      amountIn,
+      amountOut,
+    },
+    {
+      sellerAmount: amountIn,
+      buyerAmount: 0n,
+      amountOut,
+      closedAt: event.block.timestamp,
+    },
+  );
 });
 
 ponder.on("TradeEscrow:DisputeResolved", async ({ event, context }) => {
   const { orderId, arbiter, buyerAmount, sellerAmount, sellerAmountOut, rulingHash } = event.args;
-  await context.db.update(escrowOrder, { orderId }).set((o) => ({
-    state: "resolved",
-    arbiter,
-    rulingHash,
-    buyerAmount,
-    sellerAmount,
-    amountOut: sellerAmountOut,
-    closedAt: event.block.timestamp,
-    eventCount: o.eventCount + 1,
-  }));
-  await recordEscrowEvent(context.db, event, {
-    kind: "resolved",
-    orderId,
-    actor: arbiter,
-    state: "resolved",
-    hash: rulingHash,
-    amountIn: sellerAmount,
-    amountOut: sellerAmountOut,
-    buyerAmount,
-  });
+  await moveOrder(
+    context.db,
+    event,
+    {
+      kind: "resolved",
+      orderId,
+      actor: arbiter,
+      state: "resolved",
+      hash: rulingHash,
+      amountIn: sellerAmount,
+      amountOut: sellerAmountOut,
+      buyerAmount,
+    },
+    {
+      arbiter,
+      rulingHash,
+      buyerAmount,
+      sellerAmount,
+      amountOut: sellerAmountOut,
+      closedAt: event.block.timestamp,
+    },
+  );
 });
 
 ponder.on("TradeEscrow:OrderRefunded", async ({ event, context }) => {
   const { orderId, buyer, amount } = event.args;
-  await context.db.update(escrowOrder, { orderId }).set((o) => ({
-    state: "refunded",
-    buyerAmount: amount,
-    sellerAmount: 0n,
-    amountOut: 0n,
-    closedAt: event.block.timestamp,
-    eventCount: o.eventCount + 1,
-  }));
-  await recordEscrowEvent(context.db, event, {
-    kind: "refunded",
-    orderId,
-    actor: buyer,
-    state: "refunded",
-    buyerAmount: amount,
-  });
+  await moveOrder(
+    context.db,
+    event,
+    {
+      kind: "refunded",
+      orderId,
+      actor: buyer,
+      state: "refunded",
+      buyerAmount: amount,
+    },
+    {
+      buyerAmount: amount,
+      sellerAmount: 0n,
+      amountOut: 0n,
+      closedAt: event.block.timestamp,
+    },
+  );
 });
 
 ponder.on("TradeEscrow:OrderClaimed", async ({ event, context }) => {
   const { orderId, seller, amountIn, amountOut } = event.args;
-  await context.db.update(escrowOrder, { orderId }).set((o) => ({
-    state: "claimed",
-    sellerAmount: amountIn,
-    buyerAmount: 0n,
-    amountOut,
-    closedAt: event.block.timestamp,
-    eventCount: o.eventCount + 1,
-  }));
-  await recordEscrowEvent(context.db, event, {
-    kind: "claimed",
-    orderId,
-    actor: seller,
-    state: "claimed",
-    amountIn,
-    amountOut,
-  });
+  await moveOrder(
+    context.db,
+    event,
+    {
+      kind: "claimed",
+      orderId,
+      actor: seller,
+      state: "claimed",
+      amountIn,
+      amountOut,
+    },
+    {
+      sellerAmount: amountIn,
+      buyerAmount: 0n,
+      amountOut,
+      closedAt: event.block.timestamp,
+    },
+  );
 });
 
 // ---------------------------------------------------------------- ProfitSharing
