@@ -11,7 +11,7 @@ import {
   structuringBand,
   type Thresholds,
   thresholdsFromConfig,
-} from "../../indexer/src/compliance/rules";
+} from "../../indexer/src/lib/alerts";
 
 const E18 = 10n ** 18n;
 const HOUR = 3_600n;

@@ -16,7 +16,7 @@ import {
   toDecimal,
   UNDEFINED_RATIO,
   velocity,
-} from "../../indexer/src/analytics/metrics";
+} from "../../indexer/src/lib/metrics";
 import { ZERO_ADDRESS } from "../../indexer/src/lib/transfers";
 
 const E18 = 10n ** 18n;

@@ -30,7 +30,7 @@
  * (00:00 to 24:00 UTC): the day's total starts again from zero at midnight.
  */
 
-import { DAY, utcDay } from "../lib/bridge";
+import { DAY, utcDay } from "./bridge";
 
 export type AlertRule = "large" | "dailyTotal" | "structuring" | "velocity" | "sanctioned" | "blocked";
 

@@ -10,8 +10,8 @@
  * show "no data", not 0%.
  */
 
-import { DAY, utcDate, utcDay } from "../lib/bridge";
-import { ZERO_ADDRESS } from "../lib/transfers";
+import { DAY, utcDate, utcDay } from "./bridge";
+import { ZERO_ADDRESS } from "./transfers";
 
 /** An exact ratio numerator / denominator. Reduced (gcd 1, denominator > 0), or `UNDEFINED_RATIO`. */
 export interface Ratio {
