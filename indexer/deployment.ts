@@ -74,6 +74,7 @@ export const deploymentFingerprint = createHash("sha256")
       deployment.sanctionsList.address.toLowerCase(),
       deployment.communityRegistry.address.toLowerCase(),
       deployment.communityRegistry.startBlock,
+      deployment.alerts ?? null,
       deployment.bridge.oracle.address.toLowerCase(),
       deployment.bridge.router.address.toLowerCase(),
       deployment.federation.federation.address.toLowerCase(),

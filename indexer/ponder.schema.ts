@@ -254,6 +254,11 @@ export const proposal = onchainTable(
      * supply and the quorum numerator at the snapshot (src/lib/federation.ts `federationQuorum`).
      */
     quorum: t.bigint(),
+    /**
+     * The voting power that could vote: the votes token's total supply at the snapshot (`getPastTotalSupply`; the
+     * federation's from the indexed seat history), settled with `quorum` at the first vote; null before it.
+     */
+    eligibleVotingPower: t.bigint(),
     createdAt: t.bigint().notNull(),
     createdBlock: t.bigint().notNull(),
     createdTransaction: t.hex().notNull(),
@@ -2317,3 +2322,161 @@ export const batchCheckpointRelations = relations(batchCheckpoint, ({ one }) => 
 export const batchAssessmentRelations = relations(batchAssessment, ({ one }) => ({
   batch: one(productBatch, { fields: [batchAssessment.batchId], references: [productBatch.batchId] }),
 }));
+
+// ---------------------------------------------------------------- analytics and compliance (the business API's tables)
+
+/** The compliance alert rules (src/lib/alerts.ts) and their severities. */
+export const alertRule = onchainEnum("alert_rule", [
+  "large",
+  "dailyTotal",
+  "structuring",
+  "velocity",
+  "sanctioned",
+  "blocked",
+]);
+export const alertSeverity = onchainEnum("alert_severity", ["low", "medium", "high", "severe"]);
+
+/**
+ * A community's currency per UTC day, maintained as its logs arrive so that analytics over any range read one row
+ * per day, never the transfers. Counts and volumes are the day's; `supply` and `holders` are at the end of the day
+ * (after its last log); a day without a row kept the previous row's supply and holders.
+ * - transfers: Transfer logs between two accounts (mints and burns are `minted` / `burned`); `bridgeVolume` is the
+ *   part of `volume` sent to or from a bridge pool or the bridge router (deposits, swaps in and out, withdrawals),
+ *   which is not trade inside the community; `volumeValue` is `volume` in the reference currency at the oracle's
+ *   latest rate when each transfer was indexed (0 while the oracle has no rate of the currency).
+ * - activeUsers: distinct senders of the day (transfers and burns; see account_day).
+ * - crossBorder: settled swaps out of the community's currency (`Out`, the amount paid in, in local units) and into
+ *   it (`In`, the amount paid out, in local units).
+ */
+export const communityDay = onchainTable(
+  "community_day",
+  (t) => ({
+    token: t.hex().notNull(),
+    day: t.bigint().notNull(),
+    date: t.text().notNull(),
+    community: t.text().notNull(),
+    transferCount: t.integer().notNull(),
+    volume: t.bigint().notNull(),
+    volumeValue: t.bigint().notNull(),
+    bridgeTransferCount: t.integer().notNull(),
+    bridgeVolume: t.bigint().notNull(),
+    mintCount: t.integer().notNull(),
+    minted: t.bigint().notNull(),
+    burnCount: t.integer().notNull(),
+    burned: t.bigint().notNull(),
+    activeUsers: t.integer().notNull(),
+    supply: t.bigint().notNull(),
+    holders: t.integer().notNull(),
+    crossBorderOutCount: t.integer().notNull(),
+    crossBorderOutVolume: t.bigint().notNull(),
+    crossBorderInCount: t.integer().notNull(),
+    crossBorderInVolume: t.bigint().notNull(),
+    alertCount: t.integer().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.token, table.day] }),
+    communityIndex: index().on(table.community, table.day),
+    dayIndex: index().on(table.day),
+  }),
+);
+
+/**
+ * One account's activity in one community on one UTC day (a row only for days it sent or received): what it sent
+ * (transfers and burns) and received (transfers and mints), and its balance at the end of the day. Active users,
+ * retention, balances at a past date (for the Gini coefficient) and account histories' opening balances read it.
+ */
+export const accountDay = onchainTable(
+  "account_day",
+  (t) => ({
+    token: t.hex().notNull(),
+    account: t.hex().notNull(),
+    day: t.bigint().notNull(),
+    sentCount: t.integer().notNull(),
+    sent: t.bigint().notNull(),
+    receivedCount: t.integer().notNull(),
+    received: t.bigint().notNull(),
+    balance: t.bigint().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.token, table.account, table.day] }),
+    dayIndex: index().on(table.token, table.day, table.sentCount),
+    accountIndex: index().on(table.account, table.day),
+  }),
+);
+
+/**
+ * Settled swaps from one community's currency to another's per UTC day (each hop of a routed swap counts on its
+ * own): count, amounts in (source units) and out (destination units), value in the reference currency, and how many
+ * carried travel-rule data.
+ */
+export const flowDay = onchainTable(
+  "flow_day",
+  (t) => ({
+    sourceCommunity: t.text().notNull(),
+    destinationCommunity: t.text().notNull(),
+    day: t.bigint().notNull(),
+    date: t.text().notNull(),
+    corridor: t.text().notNull(),
+    swapCount: t.integer().notNull(),
+    amountIn: t.bigint().notNull(),
+    amountOut: t.bigint().notNull(),
+    value: t.bigint().notNull(),
+    travelRuleCount: t.integer().notNull(),
+  }),
+  (table) => ({
+    pk: primaryKey({ columns: [table.sourceCommunity, table.destinationCommunity, table.day] }),
+    dayIndex: index().on(table.day),
+    destinationIndex: index().on(table.destinationCommunity, table.day),
+  }),
+);
+
+/**
+ * One row per alert the compliance rules (src/lib/alerts.ts) raised, as the transfers arrived, with the community's
+ * thresholds at the time: the rule and its severity, the account the rule watched (the sender), its counterparty,
+ * the transaction and its amount (for windowed rules, the transfer that completed the pattern).
+ */
+export const alert = onchainTable(
+  "alert",
+  (t) => ({
+    /** The Transfer log's id and the rule: `<event.id>:<rule>`. */
+    id: t.text().primaryKey(),
+    rule: alertRule("rule").notNull(),
+    severity: alertSeverity("severity").notNull(),
+    token: t.hex().notNull(),
+    community: t.text().notNull(),
+    account: t.hex().notNull(),
+    counterparty: t.hex().notNull(),
+    amount: t.bigint().notNull(),
+    day: t.bigint().notNull(),
+    blockNumber: t.bigint().notNull(),
+    timestamp: t.bigint().notNull(),
+    transactionHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    communityIndex: index().on(table.community, table.timestamp),
+    accountIndex: index().on(table.account, table.timestamp),
+    severityIndex: index().on(table.severity, table.timestamp),
+    ruleIndex: index().on(table.rule, table.timestamp),
+    timeIndex: index().on(table.timestamp),
+  }),
+);
+
+/**
+ * What the alert rules remember of an account in a community (its recent transfers' times, the day's total), as
+ * JSON (`encodeAlertState` in src/lib/alerts.ts), and its alert counts per severity for the risk summary.
+ */
+export const alertState = onchainTable(
+  "alert_state",
+  (t) => ({
+    token: t.hex().notNull(),
+    account: t.hex().notNull(),
+    state: t.text().notNull(),
+    low: t.integer().notNull(),
+    medium: t.integer().notNull(),
+    high: t.integer().notNull(),
+    severe: t.integer().notNull(),
+    lastAlertAt: t.bigint(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.token, table.account] }) }),
+);

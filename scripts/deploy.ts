@@ -31,6 +31,7 @@ import hre, { ethers } from "hardhat";
 import type { BaseContract } from "ethers";
 import path from "node:path";
 import {
+  alertSettings,
   federationParameters,
   foundingCharter,
   readCommunitiesFile,
@@ -229,6 +230,7 @@ async function main() {
     communityFactory: { address: factoryAddress, startBlock: await deployedAt(core.factory) },
     roles: { admin: timelockAddress, launcher: federationAddress, ...operators },
     communities,
+    alerts: alertSettings(file),
     bridge: {
       oracle: { address: oracleAddress, startBlock: await deployedAt(oracle) },
       router: { address: routerAddress, startBlock: await deployedAt(bridge.router) },

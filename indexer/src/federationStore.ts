@@ -183,7 +183,11 @@ export async function recountMembers(db: Db, at: bigint): Promise<void> {
  * `supply` in `seat_event`) and the governor's quorum numerator (its QuorumNumeratorUpdated rows in
  * `governance_event`, the constructor's first) at `timepoint`. Settled once the clock has passed `timepoint`.
  */
-export async function federationQuorumAt(db: Db, governor: Address, timepoint: bigint): Promise<bigint> {
+export async function federationQuorumAt(
+  db: Db,
+  governor: Address,
+  timepoint: bigint,
+): Promise<{ quorum: bigint; eligible: bigint }> {
   const supplies = await db.sql
     .select({ timepoint: seatEvent.timestamp, value: seatEvent.supply })
     .from(seatEvent)
@@ -208,5 +212,6 @@ export async function federationQuorumAt(db: Db, governor: Address, timepoint: b
     .orderBy(asc(governanceEvent.blockNumber), asc(governanceEvent.logIndex));
   const checkpoints = (rows: { timepoint: bigint; value: bigint | null }[]) =>
     rows.map((r) => ({ timepoint: r.timepoint, value: r.value ?? 0n }));
-  return federationQuorum(valueAt(checkpoints(supplies), timepoint), valueAt(checkpoints(numerators), timepoint));
+  const eligible = valueAt(checkpoints(supplies), timepoint);
+  return { quorum: federationQuorum(eligible, valueAt(checkpoints(numerators), timepoint)), eligible };
 }

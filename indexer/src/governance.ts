@@ -9,7 +9,7 @@ import { ponder } from "ponder:registry";
 import type { Context } from "ponder:registry";
 import { communityProfile } from "ponder:schema";
 import type { Address } from "viem";
-import { CommunityGovernorAbi } from "../generated/abis";
+import { CommunityGovernorAbi, CommunityTokenAbi } from "../generated/abis";
 import {
   type GovernorOwner,
   insertProposal,
@@ -46,14 +46,23 @@ ponder.on("CommunityGovernor:ProposalCreated", async ({ event, context }) => {
 async function recordCommunityVote(context: Pick<Context, "db" | "client">, event: VoteLog) {
   const governor = event.log.address;
   const owner = await communityOwner(context.db, governor);
-  await insertVote(context.db, event, owner, (p) =>
-    context.client.readContract({
-      abi: CommunityGovernorAbi,
-      address: governor,
-      functionName: "quorum",
-      args: [p.voteStart],
-    }),
-  );
+  await insertVote(context.db, event, owner, async (p) => {
+    const [quorum, eligible] = await Promise.all([
+      context.client.readContract({
+        abi: CommunityGovernorAbi,
+        address: governor,
+        functionName: "quorum",
+        args: [p.voteStart],
+      }),
+      context.client.readContract({
+        abi: CommunityTokenAbi,
+        address: owner.token,
+        functionName: "getPastTotalSupply",
+        args: [p.voteStart],
+      }),
+    ]);
+    return { quorum, eligible };
+  });
   await changeAccount(context.db, { token: owner.token, address: event.args.voter }, event.block.timestamp, (a) => ({
     votesCast: a.votesCast + 1,
   }));

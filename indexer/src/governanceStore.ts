@@ -63,14 +63,15 @@ export type VoteLog = LogEvent & {
 };
 
 /**
- * One row per vote, and the proposal's tallies and voter count. At the first vote the quorum at the snapshot is
- * settled (votes open after the snapshot): `quorumOf` gives it, once.
+ * One row per vote, and the proposal's tallies and voter count. At the first vote the quorum and the eligible voting
+ * power (the votes token's supply) at the snapshot are settled (votes open after the snapshot): `quorumOf` gives
+ * them, once.
  */
 export async function insertVote(
   db: Db,
   event: VoteLog,
   owner: GovernorOwner,
-  quorumOf: (p: ProposalRow) => Promise<bigint>,
+  quorumOf: (p: ProposalRow) => Promise<{ quorum: bigint; eligible: bigint }>,
 ): Promise<void> {
   const governor = event.log.address;
   const { voter, proposalId, weight, reason, params } = event.args;
@@ -90,10 +91,16 @@ export async function insertVote(
   const key = { governor, proposalId };
   const before = await db.find(proposal, key);
   if (!before) throw new Error(`vote on unknown proposal ${proposalId} of governor ${governor}`);
-  const quorum = before.quorum ?? (await quorumOf(before));
-  await db
-    .update(proposal, key)
-    .set((p) => ({ ...tallyVote(p, support, weight), voterCount: p.voterCount + 1, quorum }));
+  const settled =
+    before.quorum !== null && before.eligibleVotingPower !== null
+      ? { quorum: before.quorum, eligible: before.eligibleVotingPower }
+      : await quorumOf(before);
+  await db.update(proposal, key).set((p) => ({
+    ...tallyVote(p, support, weight),
+    voterCount: p.voterCount + 1,
+    quorum: settled.quorum,
+    eligibleVotingPower: settled.eligible,
+  }));
 }
 
 type ProposalLog = LogEvent & { transaction: { hash: Hex }; args: { proposalId: bigint } };

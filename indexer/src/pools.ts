@@ -3,6 +3,7 @@
  * aggregates), reserves and value locked, liquidity and LP shares, and the pool's settings. Every handler starts
  * from `ensurePool`, which creates the pool's row from the chain the first time one of its logs is seen.
  */
+import { recordSettlement } from "./analytics";
 import { ponder } from "ponder:registry";
 import { corridorDay, liquidityEvent, lpPosition, pool, poolDay, poolEvent, settlement } from "ponder:schema";
 import {
@@ -105,6 +106,16 @@ ponder.on("BridgePool:Settled", async ({ event, context }) => {
       ...counts,
     })
     .onConflictDoUpdate(addCounts);
+  await recordSettlement(db, {
+    at,
+    source: { community: source.community, token: tokenIn },
+    destination: { community: destination.community, token: tokenOut },
+    corridor,
+    amountIn,
+    amountOut,
+    value,
+    travelRule,
+  });
 });
 
 ponder.on("BridgePool:ReservesUpdated", async ({ event, context }) => {

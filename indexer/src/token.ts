@@ -12,6 +12,7 @@ import {
   redemption,
   transfer,
 } from "ponder:schema";
+import { recordTransfer } from "./analytics";
 import { sameAddress } from "./lib/bridge";
 import { holderDelta, supplyDelta, transferKind } from "./lib/transfers";
 import { changeFundToken, FEDERATION } from "./federationStore";
@@ -25,8 +26,10 @@ ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
   await context.db.insert(transfer).values({ ...logColumns(event), token, from, to, amount: value, kind });
 
   let holders = 0;
+  let sender: { balance: bigint; exempt: boolean } | null = null;
+  let recipientBalance: bigint | null = null;
   if (kind !== "mint") {
-    const sender = await changeAccount(context.db, { token, address: from }, at, (a) => ({
+    sender = await changeAccount(context.db, { token, address: from }, at, (a) => ({
       balance: a.balance - value,
       transfersOut: a.transfersOut + 1,
       lastActiveAt: at,
@@ -39,14 +42,16 @@ ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
       transfersIn: a.transfersIn + 1,
       lastActiveAt: at,
     }));
+    recipientBalance = recipient.balance;
     holders += holderDelta(recipient.balance - value, recipient.balance);
   }
   const { communityId } = await communityOf(context.db, token);
-  await context.db.update(communityProfile, { id: communityId }).set((c) => ({
+  const profile = await context.db.update(communityProfile, { id: communityId }).set((c) => ({
     totalSupply: c.totalSupply + supplyDelta(kind, value),
     holderCount: c.holderCount + holders,
     transferCount: c.transferCount + 1,
   }));
+  await recordTransfer(context.db, { event, kind, from, to, amount: value, profile, sender, recipientBalance });
   // The mutual-aid fund's balance of each token (contributions in, grants out, and any plain transfer).
   const fund = FEDERATION.mutualAidFund;
   const fundDelta = (sameAddress(to, fund) ? value : 0n) - (sameAddress(from, fund) ? value : 0n);

@@ -3,6 +3,7 @@ import path from "node:path";
 import { ethers } from "ethers";
 import type { ICommunityFactory, IFederation } from "../../typechain-types";
 import type { FederationGovernanceSettings } from "./federation";
+import type { AlertSettings, AlertsJson } from "./deployment";
 
 /**
  * The communities config file (config/communities.json):
@@ -20,7 +21,7 @@ import type { FederationGovernanceSettings } from "./federation";
  * them after its launch by its own proposal, and the federation's defaults by federation proposal.
  */
 export interface CommunitiesFile {
-  defaults: { governance: GovernanceJson; compliance: ComplianceJson };
+  defaults: { governance: GovernanceJson; compliance: ComplianceJson; alerts: AlertsJson };
   communities: CommunityJson[];
   bridge: BridgeJson;
   federation: FederationJson;
@@ -82,6 +83,7 @@ export interface CommunityJson {
   tokenSymbol: string;
   governance?: Partial<GovernanceJson>;
   compliance?: Partial<ComplianceJson>;
+  alerts?: Partial<AlertsJson>;
   operators?: Partial<ICommunityFactory.OperatorsStruct>;
 }
 
@@ -116,8 +118,8 @@ export function readCommunitiesFile(file: string): CommunitiesFile {
   } catch (error) {
     throw new Error(`${file}: ${(error as Error).message}`);
   }
-  if (!parsed.defaults?.governance || !parsed.defaults?.compliance)
-    throw new Error(`${file}: "defaults.governance" and "defaults.compliance" are required`);
+  if (!parsed.defaults?.governance || !parsed.defaults?.compliance || !parsed.defaults?.alerts)
+    throw new Error(`${file}: "defaults.governance", "defaults.compliance" and "defaults.alerts" are required`);
   if (!Array.isArray(parsed.communities) || parsed.communities.length === 0)
     throw new Error(`${file}: "communities" must list at least one community`);
   if (!parsed.bridge) throw new Error(`${file}: no "bridge" section`);
@@ -135,6 +137,9 @@ export function readCommunitiesFile(file: string): CommunitiesFile {
       }
     }
   }
+  for (const community of parsed.communities) {
+    checkAlerts(`${file}: community "${community.id}" alerts`, { ...parsed.defaults.alerts, ...community.alerts });
+  }
   const f = parsed.federation;
   if (f.parameters.bridgeFeeBps !== parsed.bridge.feeBps) {
     throw new Error(
@@ -151,6 +156,28 @@ export function readCommunitiesFile(file: string): CommunitiesFile {
     throw new Error(`${file}: federation.charter needs an ipfs:// or https:// "uri" and a "file" next to it`);
   }
   return { ...parsed, federation: { ...f, charter: { ...f.charter, file: charter } } };
+}
+
+function checkAlerts(where: string, a: AlertsJson): void {
+  amount(`${where}.large`, a.large);
+  amount(`${where}.dailyTotal`, a.dailyTotal);
+  const band = a.structuringBandPercent;
+  if (!Array.isArray(band) || band.length !== 2 || !(band[0] >= 0 && band[0] < band[1] && band[1] <= 1000)) {
+    throw new Error(`${where}.structuringBandPercent: expected [low, high] percents with low < high, got ${band}`);
+  }
+  for (const key of ["structuringCount", "structuringWindow", "velocityCount", "velocityWindow"] as const) {
+    if (integer(`${where}.${key}`, a[key]) === 0) throw new Error(`${where}.${key}: must be positive`);
+  }
+}
+
+/**
+ * The alert thresholds for the deployment file (off-chain policy the indexer applies; a community launched later and
+ * not in this file gets the defaults).
+ */
+export function alertSettings(file: CommunitiesFile): AlertSettings {
+  const communities: Record<string, Partial<AlertsJson>> = {};
+  for (const c of file.communities) if (c.alerts) communities[c.id] = c.alerts;
+  return { defaults: file.defaults.alerts, communities };
 }
 
 /** The Federation's constructor parameters (reference units to 18 decimals). */

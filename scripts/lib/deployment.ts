@@ -1,6 +1,26 @@
 import fs from "node:fs";
 import path from "node:path";
 
+/**
+ * The compliance alert thresholds the indexer applies to a community (indexer/src/lib/alerts.ts): amounts in whole
+ * local units, the structuring band in percent of `large` ([low, high)), windows in seconds.
+ */
+export interface AlertsJson {
+  large: string;
+  dailyTotal: string;
+  structuringBandPercent: [number, number];
+  structuringCount: number;
+  structuringWindow: number;
+  velocityCount: number;
+  velocityWindow: number;
+}
+
+/** The alert thresholds in the deployment file: the defaults and each founding community's overrides. */
+export interface AlertSettings {
+  defaults: AlertsJson;
+  communities: Record<string, Partial<AlertsJson>>;
+}
+
 /** What `scripts/deploy.ts` writes and every other part (simulation, indexer, CLI) reads. */
 export interface Deployment {
   network: string;
@@ -38,6 +58,8 @@ export interface Deployment {
    * in the registry only).
    */
   communities: DeployedCommunity[];
+  /** The compliance alert thresholds the indexer applies (config/communities.json `alerts`); defaults if absent. */
+  alerts?: AlertSettings;
   /** The bridge: the indexer discovers pools from the router's PoolSet events. */
   bridge: {
     oracle: { address: string; startBlock: number };

@@ -30,6 +30,7 @@
  * (00:00 to 24:00 UTC): the day's total starts again from zero at midnight.
  */
 
+import type { AlertSettings, AlertsJson } from "../../../scripts/lib/deployment";
 import { DAY, utcDay } from "./bridge";
 
 export type AlertRule = "large" | "dailyTotal" | "structuring" | "velocity" | "sanctioned" | "blocked";
@@ -262,4 +263,30 @@ export function decodeAlertState(json: string): AlertState {
     velocity: (raw.velocity as string[]).map(big),
     velocitySilentUntil: big(raw.velocitySilentUntil),
   };
+}
+
+/** Whole units ("10000", "9500.5") to 18-decimal fixed point. */
+function units(field: string, value: string): bigint {
+  const match = /^(\d+)(?:\.(\d{1,18}))?$/.exec(value);
+  if (!match) throw new Error(`alerts.${field}: expected whole units such as "10000", got ${JSON.stringify(value)}`);
+  return BigInt(match[1]!) * UNIT + BigInt((match[2] ?? "").padEnd(18, "0"));
+}
+
+/**
+ * The thresholds of `community` from the deployment file's `alerts` section: the community's overrides over the
+ * file's defaults over `DEFAULT_THRESHOLDS` (no section: the defaults).
+ */
+export function thresholdsFor(settings: AlertSettings | undefined, community: string): Thresholds {
+  const json: Partial<AlertsJson> = { ...settings?.defaults, ...settings?.communities[community] };
+  const band = json.structuringBandPercent;
+  return thresholdsFromConfig({
+    large: json.large === undefined ? undefined : units("large", json.large),
+    dailyTotal: json.dailyTotal === undefined ? undefined : units("dailyTotal", json.dailyTotal),
+    structuringLowBps: band === undefined ? undefined : band[0] * 100,
+    structuringHighBps: band === undefined ? undefined : band[1] * 100,
+    structuringCount: json.structuringCount,
+    structuringWindow: json.structuringWindow === undefined ? undefined : BigInt(json.structuringWindow),
+    velocityCount: json.velocityCount,
+    velocityWindow: json.velocityWindow === undefined ? undefined : BigInt(json.velocityWindow),
+  });
 }

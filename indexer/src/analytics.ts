@@ -1,0 +1,291 @@
+/**
+ * The business API's tables, kept as logs arrive (see ponder.schema.ts, "analytics and compliance"): a community's
+ * day (`community_day`), an account's day (`account_day`), the flows between communities (`flow_day`), and the
+ * compliance alerts with the rules' state per account (`alert`, `alert_state`). The token's Transfer handler calls
+ * `recordTransfer`, the pools' Settled handler `recordSettlement`: so analytics over a range read one row per day and
+ * alerts are computed once, in the order of the chain, not at request time.
+ */
+import type { Context } from "ponder:registry";
+import {
+  accountDay,
+  alert,
+  alertState,
+  communityDay,
+  communityProfile,
+  flowDay,
+  pool,
+  sanctionsListing,
+} from "ponder:schema";
+import { getAddress, type Address, type Hex } from "viem";
+import { deployment } from "../deployment";
+import { rateOf } from "./bridgeStore";
+import {
+  decodeAlertState,
+  emptyAlertState,
+  encodeAlertState,
+  observeTransfer,
+  type Thresholds,
+  thresholdsFor,
+} from "./lib/alerts";
+import { referenceValue, sameAddress, utcDate, utcDay } from "./lib/bridge";
+import { logColumns } from "./store";
+
+type Db = Context["db"];
+type CommunityDayRow = typeof communityDay.$inferSelect;
+type Profile = typeof communityProfile.$inferSelect;
+
+const ROUTER = getAddress(deployment.bridge.router.address);
+const SANCTIONS_LIST = getAddress(deployment.sanctionsList.address);
+
+/** Each community's alert thresholds, from the deployment file (computed once per community). */
+const thresholds = new Map<string, Thresholds>();
+function thresholdsOf(community: string): Thresholds {
+  let t = thresholds.get(community);
+  if (!t) thresholds.set(community, (t = thresholdsFor(deployment.alerts, community)));
+  return t;
+}
+
+/** Whether `address` is the bridge: one of its pools or its router (transfers to or from it are not local trade). */
+async function isBridge(db: Db, address: Address): Promise<boolean> {
+  return sameAddress(address, ROUTER) || (await db.find(pool, { address })) !== null;
+}
+
+/**
+ * Applies `change` to the community's row of the UTC day of `at`, creating it first (zero counts). Every write also
+ * sets the day's closing supply and holders from the community's profile as it stands now (after the log being
+ * handled), so the last write of a day leaves its end-of-day values.
+ */
+async function changeCommunityDay(
+  db: Db,
+  profile: Profile,
+  at: bigint,
+  change: (row: CommunityDayRow) => Partial<CommunityDayRow>,
+): Promise<void> {
+  const day = utcDay(at);
+  const closing = { supply: profile.totalSupply, holders: profile.holderCount };
+  const fresh: CommunityDayRow = {
+    token: profile.token,
+    day,
+    date: utcDate(at),
+    community: profile.id,
+    transferCount: 0,
+    volume: 0n,
+    volumeValue: 0n,
+    bridgeTransferCount: 0,
+    bridgeVolume: 0n,
+    mintCount: 0,
+    minted: 0n,
+    burnCount: 0,
+    burned: 0n,
+    activeUsers: 0,
+    crossBorderOutCount: 0,
+    crossBorderOutVolume: 0n,
+    crossBorderInCount: 0,
+    crossBorderInVolume: 0n,
+    alertCount: 0,
+    ...closing,
+  };
+  await db
+    .insert(communityDay)
+    .values({ ...fresh, ...change(fresh) })
+    .onConflictDoUpdate((row) => ({ ...change(row), ...closing }));
+}
+
+/**
+ * Adds a send or a receipt to the account's row of the day, with its balance after it. Returns whether this is the
+ * account's first send of the day (it becomes one of the day's active users).
+ */
+async function changeAccountDay(
+  db: Db,
+  key: { token: Address; account: Address; day: bigint },
+  side: "sent" | "received",
+  amount: bigint,
+  balance: bigint,
+): Promise<boolean> {
+  const row = await db.find(accountDay, key);
+  const sent = side === "sent" ? 1 : 0;
+  if (!row) {
+    await db.insert(accountDay).values({
+      ...key,
+      sentCount: sent,
+      sent: sent ? amount : 0n,
+      receivedCount: 1 - sent,
+      received: sent ? 0n : amount,
+      balance,
+    });
+    return sent === 1;
+  }
+  await db.update(accountDay, key).set({
+    sentCount: row.sentCount + sent,
+    sent: row.sent + (sent ? amount : 0n),
+    receivedCount: row.receivedCount + 1 - sent,
+    received: row.received + (sent ? 0n : amount),
+    balance,
+  });
+  return sent === 1 && row.sentCount === 0;
+}
+
+export interface TransferSeen {
+  event: Parameters<typeof logColumns>[0] & { transaction: { hash: Hex } };
+  kind: "mint" | "burn" | "transfer";
+  from: Address;
+  to: Address;
+  amount: bigint;
+  /** The community's profile after the transfer (supply and holders updated). */
+  profile: Profile;
+  /** The sender's balance after the transfer and whether it is an exempt system account; null for a mint. */
+  sender: { balance: bigint; exempt: boolean } | null;
+  /** The recipient's balance after the transfer; null for a burn. */
+  recipientBalance: bigint | null;
+}
+
+/** A Transfer log's share of the day tables and the alerts it raises (the sender's, unless a mint or a system account). */
+export async function recordTransfer(db: Db, t: TransferSeen): Promise<void> {
+  const { event, kind, from, to, amount, profile } = t;
+  const at = event.block.timestamp;
+  const day = utcDay(at);
+  const token = profile.token;
+
+  let newActive = 0;
+  if (t.sender) {
+    const first = await changeAccountDay(db, { token, account: from, day }, "sent", amount, t.sender.balance);
+    if (first) newActive = 1;
+  }
+  if (t.recipientBalance !== null) {
+    await changeAccountDay(db, { token, account: to, day }, "received", amount, t.recipientBalance);
+  }
+
+  const fromBridge = kind !== "mint" && (await isBridge(db, from));
+  const toBridge = kind !== "burn" && (await isBridge(db, to));
+  const bridge = kind === "transfer" && (fromBridge || toBridge);
+  const rate = kind === "transfer" ? await rateOf(db, profile.currency) : null;
+  // The rules watch people and businesses: not the system accounts (exempt) nor the pools paying out swaps.
+  const alerts = t.sender && !t.sender.exempt && !fromBridge ? await raiseAlerts(db, t) : 0;
+
+  await changeCommunityDay(db, profile, at, (d) => ({
+    activeUsers: d.activeUsers + newActive,
+    alertCount: d.alertCount + alerts,
+    ...(kind === "mint" && { mintCount: d.mintCount + 1, minted: d.minted + amount }),
+    ...(kind === "burn" && { burnCount: d.burnCount + 1, burned: d.burned + amount }),
+    ...(kind === "transfer" && {
+      transferCount: d.transferCount + 1,
+      volume: d.volume + amount,
+      volumeValue: d.volumeValue + (rate === null ? 0n : referenceValue(amount, rate)),
+      bridgeTransferCount: d.bridgeTransferCount + (bridge ? 1 : 0),
+      bridgeVolume: d.bridgeVolume + (bridge ? amount : 0n),
+    }),
+  }));
+}
+
+/** Runs the sender's alert rules on the transfer; writes the alerts and the sender's rule state. Returns the count. */
+async function raiseAlerts(db: Db, t: TransferSeen): Promise<number> {
+  const { event, from, to, amount, profile } = t;
+  const key = { token: profile.token, account: from };
+  const list = profile.sanctionsOracle ?? SANCTIONS_LIST;
+  const listing = t.kind === "burn" ? null : await db.find(sanctionsListing, { list, address: to });
+  const before = await db.find(alertState, key);
+  const { state, alerts } = observeTransfer(
+    before ? decodeAlertState(before.state) : emptyAlertState(),
+    thresholdsOf(profile.id),
+    {
+      account: from,
+      community: profile.id,
+      txHash: event.transaction.hash,
+      amount,
+      at: event.block.timestamp,
+      counterpartySanctioned: listing?.sanctioned === true,
+    },
+  );
+  const count = (severity: string) => alerts.filter((a) => a.severity === severity).length;
+  const counts = { low: count("low"), medium: count("medium"), high: count("high"), severe: count("severe") };
+  const lastAlertAt = alerts.length > 0 ? event.block.timestamp : (before?.lastAlertAt ?? null);
+  if (before) {
+    await db.update(alertState, key).set({
+      state: encodeAlertState(state),
+      low: before.low + counts.low,
+      medium: before.medium + counts.medium,
+      high: before.high + counts.high,
+      severe: before.severe + counts.severe,
+      lastAlertAt,
+    });
+  } else {
+    await db.insert(alertState).values({ ...key, state: encodeAlertState(state), ...counts, lastAlertAt });
+  }
+  for (const a of alerts) {
+    await db.insert(alert).values({
+      ...logColumns(event),
+      id: `${event.id}:${a.rule}`,
+      rule: a.rule,
+      severity: a.severity,
+      token: profile.token,
+      community: profile.id,
+      account: from,
+      counterparty: to,
+      amount,
+      day: utcDay(event.block.timestamp),
+    });
+  }
+  return alerts.length;
+}
+
+export interface SettlementSeen {
+  at: bigint;
+  source: { community: string | null; token: Address };
+  destination: { community: string | null; token: Address };
+  corridor: string;
+  amountIn: bigint;
+  amountOut: bigint;
+  value: bigint;
+  travelRule: boolean;
+}
+
+/** A Settled swap's share of the flow between the two communities and of each community's day. */
+export async function recordSettlement(db: Db, s: SettlementSeen): Promise<void> {
+  const day = utcDay(s.at);
+  const source = s.source.community;
+  const destination = s.destination.community;
+  if (source !== null && destination !== null) {
+    const add = {
+      swapCount: 1,
+      amountIn: s.amountIn,
+      amountOut: s.amountOut,
+      value: s.value,
+      travelRuleCount: s.travelRule ? 1 : 0,
+    };
+    await db
+      .insert(flowDay)
+      .values({
+        sourceCommunity: source,
+        destinationCommunity: destination,
+        day,
+        date: utcDate(s.at),
+        corridor: s.corridor,
+        ...add,
+      })
+      .onConflictDoUpdate((row) => ({
+        swapCount: row.swapCount + 1,
+        amountIn: row.amountIn + add.amountIn,
+        amountOut: row.amountOut + add.amountOut,
+        value: row.value + add.value,
+        travelRuleCount: row.travelRuleCount + add.travelRuleCount,
+      }));
+  }
+  if (source !== null) {
+    const profile = await db.find(communityProfile, { id: source });
+    if (profile) {
+      await changeCommunityDay(db, profile, s.at, (d) => ({
+        crossBorderOutCount: d.crossBorderOutCount + 1,
+        crossBorderOutVolume: d.crossBorderOutVolume + s.amountIn,
+      }));
+    }
+  }
+  if (destination !== null) {
+    const profile = await db.find(communityProfile, { id: destination });
+    if (profile) {
+      await changeCommunityDay(db, profile, s.at, (d) => ({
+        crossBorderInCount: d.crossBorderInCount + 1,
+        crossBorderInVolume: d.crossBorderInVolume + s.amountOut,
+      }));
+    }
+  }
+}
