@@ -108,6 +108,7 @@ interface Member {
 
 type Kind =
   | "transfer"
+  | "watchedTransfer"
   | "signedTransfer"
   | "redeem"
   | "mint"
@@ -231,6 +232,8 @@ async function main() {
     }
   }
 
+  /** The accounts that sent the patterns compliance watches for (see the end of each community's activity). */
+  const watched: { community: string; account: string; transfers: number }[] = [];
   const communities = deployment.communities;
   for (const [index, community] of communities.entries()) {
     const share = Math.floor(txCount / communities.length) + (index < txCount % communities.length ? 1 : 0);
@@ -433,6 +436,29 @@ async function main() {
       const reason = verdictName(verdict);
       blocked[reason] = (blocked[reason] ?? 0) + 1;
       count("blocked");
+    }
+
+    // ---- in the first community, one business sends in the patterns compliance watches for (indexer/src/lib/
+    // alerts.ts, default thresholds): a large transfer, three just under the large threshold within a day
+    // (structuring), a day's total over the daily threshold, and a burst of 20 small transfers in an hour (velocity)
+    if (index === 0) {
+      const business = liquid().find((m) => m.tier === 2);
+      const payee = liquid().find((m) => m !== business);
+      if (business && payee) {
+        const pattern = [KC(12_000), KC(9_500), KC(9_600), KC(9_700), ...Array<bigint>(20).fill(KC(1))];
+        const total = pattern.reduce((a, b) => a + b, 0n);
+        await send(
+          token
+            .connect(minter)
+            .mint(business.wallet.address, total, ethers.id(`deposit:${community.id}:${runTag}:watched`)),
+        );
+        count("mint");
+        for (const amount of pattern) {
+          await send(token.connect(business.wallet).transfer(payee.wallet.address, amount));
+          count("watchedTransfer");
+        }
+        watched.push({ community: community.id, account: business.wallet.address, transfers: pattern.length });
+      }
     }
 
     console.log(
@@ -1439,6 +1465,7 @@ async function main() {
     transactions: Object.values(counts).reduce((a, b) => a + b, 0),
     counts,
     blocked,
+    watched,
   };
   console.log(`simulation (seed ${seed}): ${summary.transactions} transactions`);
   for (const [kind, n] of Object.entries(counts)) console.log(`  ${kind.padEnd(15)} ${n}`);

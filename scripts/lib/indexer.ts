@@ -13,6 +13,8 @@ export interface IndexerOptions {
   /** The embedded database's directory (PGlite). */
   pgliteDir: string;
   port: number;
+  /** The business API's keys file (API_KEYS_FILE); default indexer/.keys/api-keys.json. */
+  apiKeysFile?: string;
   /** Receives every line Ponder prints. */
   log?: (line: string) => void;
   /** Called as soon as the process exists, so a caller can stop it on Ctrl-C even mid-start. */
@@ -43,6 +45,7 @@ export async function launchIndexer(options: IndexerOptions): Promise<{ service:
         PONDER_RPC_URL: options.rpcUrl,
         DEPLOYMENT_FILE: options.deploymentFile,
         PGLITE_DIR: options.pgliteDir,
+        ...(options.apiKeysFile !== undefined && { API_KEYS_FILE: options.apiKeysFile }),
         DATABASE_URL: "",
         DATABASE_PRIVATE_URL: "",
       },

@@ -42,6 +42,10 @@ export class Stack {
   get tmp(): string {
     return (this.tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), "kc-e2e-")));
   }
+  /** The business API's keys file of this stack (issue keys with scripts/apikey.ts and API_KEYS_FILE). */
+  get apiKeysFile(): string {
+    return path.join(this.tmp, "api-keys.json");
+  }
   get deploymentFile(): string {
     return path.join(this.tmp, "deployment.json");
   }
@@ -127,6 +131,7 @@ export class Stack {
       deploymentFile: this.deploymentFile,
       pgliteDir: path.join(this.tmp, "pglite"),
       port: await freePort(),
+      apiKeysFile: this.apiKeysFile,
       log: (line) => {
         lines.push(line);
         if (lines.length > LOG_TAIL) lines.shift();

@@ -5,7 +5,7 @@
  * suspend two members and readmit one (./federationScenario.ts), a scenario that emits every handled token and
  * compliance event, and one in which the first community governs itself (proposals left in every state); then
  * `ponder start` on an empty PGlite database. Every answer of the GraphQL API is checked against the chain itself
- * (views at the indexed head, eth_getLogs), and the served schema against subgraph-schema/schema.graphql; the bridge
+ * (views at the indexed head, eth_getLogs), and the served tables schema against subgraph-schema/tables.graphql; the bridge
  * (pools, settlements, daily aggregates, liquidity, rates, routed swaps) likewise, in ./bridge.ts, and the federation
  * (members, seats, charter, parameters, proposals, mutual aid) in ./federation.ts, commerce in ./business.ts, and
  * B2B escrow, profit sharing and the supply chain in ./trade.ts. The communities are every
@@ -47,6 +47,7 @@ import {
 } from "../../typechain-types";
 import { describeBridge, describePoolsRegisteredLater } from "./bridge";
 import { describeBusiness } from "./business";
+import { describeBusinessApi, watchedAccounts } from "./businessApi";
 import { describeTrade } from "./trade";
 import { runBridgeScenario } from "./bridgeScenario";
 import { describeFederation } from "./federation";
@@ -56,7 +57,7 @@ import { graphql, graphqlAll, ROOT, Stack } from "./harness";
 import { launchCommunities, launchConfigs } from "./launches";
 import { KC, mined, runEveryEventScenario, type ScenarioActors } from "./scenario";
 
-const SCHEMA_FILE = path.join(ROOT, "subgraph-schema", "schema.graphql");
+const SCHEMA_FILE = path.join(ROOT, "subgraph-schema", "tables.graphql");
 const lower = (address: string) => address.toLowerCase();
 const str = (value: bigint | number) => value.toString();
 
@@ -299,6 +300,7 @@ describeE2E("indexer (end to end)", function () {
           SIM_SEED: "1",
           SIM_ACCOUNTS: process.env.E2E_SIM_ACCOUNTS ?? "50",
           SIM_TXS: process.env.E2E_SIM_TXS ?? "500",
+          SIM_SUMMARY_FILE: path.join(stack.tmp, "simulation.json"),
         }),
       );
       deployment = stack.deployment;
@@ -1093,6 +1095,14 @@ describeE2E("indexer (end to end)", function () {
   }));
 
   describeBusiness(() => ({ apiUrl: stack.apiUrl, provider, deployment, head }));
+  describeBusinessApi(() => ({
+    baseUrl: stack.apiUrl,
+    keysFile: stack.apiKeysFile,
+    provider,
+    deployment,
+    head,
+    watched: watchedAccounts(path.join(stack.tmp, "simulation.json")),
+  }));
   describeTrade(() => ({ apiUrl: stack.apiUrl, provider, deployment, head }));
 
   describe("HTTP", () => {
@@ -1129,7 +1139,7 @@ describeE2E("indexer (end to end)", function () {
   });
 
   describe("published schema", () => {
-    it("equals subgraph-schema/schema.graphql", async () => {
+    it("equals subgraph-schema/tables.graphql", async () => {
       const introspection = await graphql<IntrospectionQuery>(stack.apiUrl, getIntrospectionQuery());
       const served = printSchema(buildClientSchema(introspection)) + "\n";
       if (process.env.UPDATE_SUBGRAPH_SCHEMA === "1") {

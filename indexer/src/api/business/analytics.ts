@@ -1,0 +1,510 @@
+/**
+ * The `communities`, `community` and `analytics` queries, and the `Amount` and `Ratio` types. Analytics read the
+ * daily aggregate tables the handlers keep (`community_day`, `account_day`, `flow_day`, `corridor_day`,
+ * `merchant_day`, `pool_day`) and a few small tables (`merchant`, `pool`, `proposal`, `fx_rate`); the formulas are
+ * in src/lib/metrics.ts and written out in the schema's descriptions. `rollUpDays` is the pure part (unit-tested
+ * in test/indexer/businessAnalytics.test.ts); the rest is SQL.
+ */
+import { sql } from "drizzle-orm";
+import {
+  averageSupply,
+  governanceParticipation,
+  isDefined,
+  kcShare,
+  localTradeShare,
+  ratio,
+  type Ratio,
+  toBps,
+  toDecimal,
+  UNDEFINED_RATIO,
+  velocity,
+} from "../../lib/metrics";
+import { DAY, ONE, utcDate } from "../../lib/bridge";
+import {
+  type AmountValue,
+  type ApiContext,
+  big,
+  type CommunityInfo,
+  fiat,
+  kc,
+  reference,
+  requireCommunity,
+} from "./context";
+import { checkLocale, formatAmount, toDecimalString } from "./money";
+import { parseRange } from "./inputs";
+
+/** One `community_day` row, as numbers and bigints. */
+export interface DayRow {
+  token: string;
+  day: bigint;
+  transferCount: number;
+  volume: bigint;
+  volumeValue: bigint;
+  bridgeVolume: bigint;
+  minted: bigint;
+  burned: bigint;
+  activeUsers: number;
+  supply: bigint;
+  holders: number;
+  crossBorderOutCount: number;
+  crossBorderOutVolume: bigint;
+  crossBorderInCount: number;
+  crossBorderInVolume: bigint;
+  alertCount: number;
+}
+
+/** One day of a roll-up: the day's sums over the tokens, and the tokens' end-of-day supply and holders. */
+export interface RolledDay {
+  day: bigint;
+  transferCount: number;
+  volume: bigint;
+  volumeValue: bigint;
+  activeUsers: number;
+  supply: bigint;
+  holders: number;
+  crossBorderCount: number;
+  alertCount: number;
+}
+
+export interface RollUp {
+  days: RolledDay[];
+  transferCount: number;
+  volume: bigint;
+  volumeValue: bigint;
+  bridgeVolume: bigint;
+  minted: bigint;
+  burned: bigint;
+  crossBorderOutVolume: bigint;
+  crossBorderInVolume: bigint;
+  /** Holders at the end of the range (summed over tokens). */
+  holders: number;
+  /** Exact mean of the end-of-day supplies (one token only; summed over tokens otherwise). */
+  averageSupply: Ratio;
+}
+
+/**
+ * Rolls `community_day` rows up over the UTC days `from`..`to` (00:00 timestamps, both included). `rows` holds the
+ * rows of the range and, per token, the latest row before it (its supply and holders carry into the range); a day
+ * without a token's row keeps that token's previous supply and holders, and adds nothing to the day's sums.
+ */
+export function rollUpDays(rows: readonly DayRow[], from: bigint, to: bigint): RollUp {
+  const tokens = [...new Set(rows.map((r) => r.token))];
+  const carried = new Map<string, { supply: bigint; holders: number }>();
+  for (const token of tokens) {
+    const before = rows.filter((r) => r.token === token && r.day < from).sort((a, b) => Number(b.day - a.day))[0];
+    carried.set(token, { supply: before?.supply ?? 0n, holders: before?.holders ?? 0 });
+  }
+  const inRange = rows.filter((r) => r.day >= from && r.day <= to);
+  const byDay = new Map<bigint, DayRow[]>();
+  for (const row of inRange) byDay.set(row.day, [...(byDay.get(row.day) ?? []), row]);
+
+  const sum = <K extends keyof DayRow>(list: readonly DayRow[], key: K) =>
+    list.reduce((acc, r) => acc + BigInt(r[key] as bigint | number), 0n);
+  const days: RolledDay[] = [];
+  const supplyPoints: { day: bigint; supply: bigint }[] = [];
+  for (let day = from; day <= to; day += DAY) {
+    const list = byDay.get(day) ?? [];
+    for (const r of list) carried.set(r.token, { supply: r.supply, holders: r.holders });
+    const supply = [...carried.values()].reduce((acc, c) => acc + c.supply, 0n);
+    const holders = [...carried.values()].reduce((acc, c) => acc + c.holders, 0);
+    supplyPoints.push({ day, supply });
+    days.push({
+      day,
+      transferCount: Number(sum(list, "transferCount")),
+      volume: sum(list, "volume"),
+      volumeValue: sum(list, "volumeValue"),
+      activeUsers: Number(sum(list, "activeUsers")),
+      supply,
+      holders,
+      crossBorderCount: Number(sum(list, "crossBorderOutCount") + sum(list, "crossBorderInCount")),
+      alertCount: Number(sum(list, "alertCount")),
+    });
+  }
+  return {
+    days,
+    transferCount: Number(sum(inRange, "transferCount")),
+    volume: sum(inRange, "volume"),
+    volumeValue: sum(inRange, "volumeValue"),
+    bridgeVolume: sum(inRange, "bridgeVolume"),
+    minted: sum(inRange, "minted"),
+    burned: sum(inRange, "burned"),
+    crossBorderOutVolume: sum(inRange, "crossBorderOutVolume"),
+    crossBorderInVolume: sum(inRange, "crossBorderInVolume"),
+    holders: days.at(-1)?.holders ?? 0,
+    averageSupply: averageSupply(supplyPoints, from, to),
+  };
+}
+
+/** The Gini coefficient from SQL aggregates over the ascending positive balances: n, sum x_i, sum i * x_i. */
+export function giniFromSums(n: bigint, total: bigint, weighted: bigint): Ratio {
+  if (n === 0n || total === 0n) return { ...UNDEFINED_RATIO };
+  return ratio(2n * weighted - (n + 1n) * total, n * total);
+}
+
+/** An exact ratio as the API's `Ratio`, or null when undefined. */
+export function ratioValue(r: Ratio) {
+  if (!isDefined(r)) return null;
+  return {
+    numerator: r.numerator.toString(),
+    denominator: r.denominator.toString(),
+    decimal: toDecimal(r, 6),
+    bps: toBps(r),
+  };
+}
+
+/** `amount` (18 decimals) at `rate` (reference units per unit, 18 decimals). */
+function valued(amount: bigint, rate: bigint | undefined): bigint {
+  return rate === undefined ? 0n : (amount * rate) / ONE;
+}
+
+type Row = Record<string, unknown>;
+const num = (v: unknown) => Number(v ?? 0);
+
+function dayRow(r: Row): DayRow {
+  return {
+    token: String(r.token),
+    day: big(r.day),
+    transferCount: num(r.transfer_count),
+    volume: big(r.volume),
+    volumeValue: big(r.volume_value),
+    bridgeVolume: big(r.bridge_volume),
+    minted: big(r.minted),
+    burned: big(r.burned),
+    activeUsers: num(r.active_users),
+    supply: big(r.supply),
+    holders: num(r.holders),
+    crossBorderOutCount: num(r.cross_border_out_count),
+    crossBorderOutVolume: big(r.cross_border_out_volume),
+    crossBorderInCount: num(r.cross_border_in_count),
+    crossBorderInVolume: big(r.cross_border_in_volume),
+    alertCount: num(r.alert_count),
+  };
+}
+
+/** The oracle's usable rates by currency (the reference currency at 1). */
+async function rates(ctx: ApiContext): Promise<Map<string, bigint>> {
+  const rows = await ctx.query<Row>(sql`SELECT currency, rate, reference FROM fx_rate`);
+  const map = new Map<string, bigint>([[ctx.referenceCurrency, ONE]]);
+  for (const r of rows) {
+    if (r.reference === true) map.set(String(r.currency), ONE);
+    else if (r.rate !== null) map.set(String(r.currency), big(r.rate));
+  }
+  return map;
+}
+
+/** `community_day` rows of the range, plus each token's latest row before it. */
+async function dayRows(ctx: ApiContext, token: string | null, from: bigint, to: bigint): Promise<DayRow[]> {
+  const byToken = token === null ? sql`TRUE` : sql`token = ${token}`;
+  const rows = await ctx.query<Row>(sql`
+    SELECT * FROM community_day WHERE ${byToken} AND day BETWEEN ${from} AND ${to}
+    UNION ALL
+    SELECT * FROM (
+      SELECT DISTINCT ON (token) * FROM community_day WHERE ${byToken} AND day < ${from} ORDER BY token, day DESC
+    ) before`);
+  return rows.map(dayRow);
+}
+
+/** Distinct senders in [from, to] and the previous period's retention, from `account_day`. */
+async function activity(ctx: ApiContext, token: string | null, from: bigint, to: bigint, days: number) {
+  const byToken = token === null ? sql`TRUE` : sql`token = ${token}`;
+  const previousFrom = from - BigInt(days) * DAY;
+  const [row] = await ctx.query<Row>(sql`
+    WITH current AS (
+      SELECT DISTINCT account FROM account_day
+      WHERE ${byToken} AND day BETWEEN ${from} AND ${to} AND sent_count > 0
+    ), previous AS (
+      SELECT DISTINCT account FROM account_day
+      WHERE ${byToken} AND day BETWEEN ${previousFrom} AND ${from - DAY} AND sent_count > 0
+    )
+    SELECT (SELECT count(*) FROM current) AS active,
+           (SELECT count(*) FROM previous) AS previous,
+           (SELECT count(*) FROM previous JOIN current USING (account)) AS retained`);
+  return {
+    activeUsers: num(row?.active),
+    retention: ratio(big(row?.retained), big(row?.previous)),
+  };
+}
+
+/** Distinct senders per day, for the federation's daily series (a community's is in `community_day`). */
+async function activePerDay(ctx: ApiContext, from: bigint, to: bigint): Promise<Map<bigint, number>> {
+  const rows = await ctx.query<Row>(sql`
+    SELECT day, count(DISTINCT account) AS active FROM account_day
+    WHERE day BETWEEN ${from} AND ${to} AND sent_count > 0 GROUP BY day`);
+  return new Map(rows.map((r) => [big(r.day), num(r.active)]));
+}
+
+/** The Gini coefficient of the token's positive balances at the end of the day `to`. */
+async function giniAt(ctx: ApiContext, token: string, to: bigint): Promise<Ratio> {
+  const [head] = await ctx.query<Row>(sql`SELECT max(day) AS day FROM community_day WHERE token = ${token}`);
+  const headDay = head?.day === null || head?.day === undefined ? null : big(head.day);
+  // At or after the indexed head the current balances are the end-of-range ones; before it, each account's
+  // last end-of-day balance at or before `to`.
+  const balances =
+    headDay === null || to >= headDay
+      ? sql`SELECT balance FROM account WHERE token = ${token} AND balance > 0`
+      : sql`SELECT balance FROM (
+          SELECT DISTINCT ON (account) balance FROM account_day
+          WHERE token = ${token} AND day <= ${to} ORDER BY account, day DESC
+        ) latest WHERE balance > 0`;
+  const [row] = await ctx.query<Row>(sql`
+    SELECT count(*) AS n, coalesce(sum(balance), 0) AS total, coalesce(sum(i * balance), 0) AS weighted
+    FROM (SELECT balance, row_number() OVER (ORDER BY balance) AS i FROM (${balances}) b) ranked`);
+  return giniFromSums(big(row?.n), big(row?.total), big(row?.weighted));
+}
+
+async function governance(
+  ctx: ApiContext,
+  scope: "community" | "federation",
+  token: string | null,
+  from: bigint,
+  to: bigint,
+) {
+  const byToken = token === null ? sql`TRUE` : sql`token = ${token}`;
+  const [row] = await ctx.query<Row>(sql`
+    SELECT count(*) AS proposals,
+           count(eligible_voting_power) AS with_votes,
+           coalesce(sum(for_votes + against_votes + abstain_votes) FILTER (WHERE eligible_voting_power IS NOT NULL), 0) AS cast,
+           coalesce(sum(eligible_voting_power), 0) AS eligible
+    FROM proposal
+    WHERE scope = ${scope} AND ${byToken} AND vote_start >= ${from} AND vote_start < ${to + DAY}`);
+  const cast = big(row?.cast);
+  const eligible = big(row?.eligible);
+  return {
+    proposals: num(row?.proposals),
+    proposalsWithVotes: num(row?.with_votes),
+    votesCast: cast.toString(),
+    eligibleVotingPower: eligible.toString(),
+    participation: ratioValue(governanceParticipation(cast, eligible)),
+  };
+}
+
+async function poolStats(ctx: ApiContext, community: string | null, from: bigint, to: bigint) {
+  const byCommunity =
+    community === null ? sql`TRUE` : sql`(p.community_a = ${community} OR p.community_b = ${community})`;
+  const rows = await ctx.query<Row>(sql`
+    SELECT p.address, p.symbol, p.community_a, p.community_b, p.tvl,
+           coalesce(sum(d.volume), 0) AS volume, coalesce(sum(d.swap_count), 0) AS swaps
+    FROM pool p LEFT JOIN pool_day d ON d.pool = p.address AND d.day BETWEEN ${from} AND ${to}
+    WHERE ${byCommunity}
+    GROUP BY p.address, p.symbol, p.community_a, p.community_b, p.tvl
+    ORDER BY p.symbol`);
+  return rows.map((r) => ({
+    address: String(r.address),
+    symbol: String(r.symbol),
+    communityA: (r.community_a as string | null) ?? null,
+    communityB: (r.community_b as string | null) ?? null,
+    tvl: r.tvl === null ? null : reference(big(r.tvl), ctx),
+    volume: reference(big(r.volume), ctx),
+    swapCount: num(r.swaps),
+  }));
+}
+
+async function crossBorder(ctx: ApiContext, community: string | null, from: bigint, to: bigint) {
+  const rows =
+    community === null
+      ? await ctx.query<Row>(sql`
+          SELECT corridor, sum(swap_count) AS count, sum(volume) AS value, sum(travel_rule_count) AS travel
+          FROM corridor_day WHERE day BETWEEN ${from} AND ${to} GROUP BY corridor ORDER BY corridor`)
+      : await ctx.query<Row>(sql`
+          SELECT corridor, sum(swap_count) AS count, sum(value) AS value, sum(travel_rule_count) AS travel
+          FROM flow_day
+          WHERE (source_community = ${community} OR destination_community = ${community})
+            AND day BETWEEN ${from} AND ${to}
+          GROUP BY corridor ORDER BY corridor`);
+  const corridors = rows.map((r) => {
+    const [sourceCountry = "", destinationCountry = ""] = String(r.corridor).split("-");
+    return {
+      corridor: String(r.corridor),
+      sourceCountry,
+      destinationCountry,
+      count: num(r.count),
+      volume: reference(big(r.value), ctx),
+      travelRuleCount: num(r.travel),
+    };
+  });
+  return {
+    count: corridors.reduce((acc, c) => acc + c.count, 0),
+    volume: reference(
+      corridors.reduce((acc, c) => acc + c.volume.raw, 0n),
+      ctx,
+    ),
+    corridors,
+  };
+}
+
+async function registeredBusinesses(ctx: ApiContext, token: string | null, to: bigint): Promise<number> {
+  const byToken = token === null ? sql`TRUE` : sql`token = ${token}`;
+  const [row] = await ctx.query<Row>(
+    sql`SELECT count(*) AS n FROM merchant WHERE ${byToken} AND registered_at < ${to + DAY}`,
+  );
+  return num(row?.n);
+}
+
+/** Sales per token in the range (KC parts, and fiat parts in the token's own currency). */
+async function sales(ctx: ApiContext, token: string | null, from: bigint, to: bigint) {
+  const byToken = token === null ? sql`TRUE` : sql`token = ${token}`;
+  return (
+    await ctx.query<Row>(sql`
+      SELECT token, sum(payment_count) AS payments, sum(kc_volume) AS kc, sum(fiat_volume) AS fiat
+      FROM merchant_day WHERE ${byToken} AND day BETWEEN ${from} AND ${to} GROUP BY token`)
+  ).map((r) => ({ token: String(r.token), payments: num(r.payments), kc: big(r.kc), fiat: big(r.fiat) }));
+}
+
+function dailyEntry(day: RolledDay, amount: (raw: bigint) => AmountValue, federation: boolean, active?: number) {
+  return {
+    date: utcDate(day.day),
+    transactionCount: day.transferCount,
+    volume: amount(federation ? day.volumeValue : day.volume),
+    activeUsers: active ?? day.activeUsers,
+    supply: federation ? null : amount(day.supply),
+    holders: day.holders,
+    crossBorderCount: day.crossBorderCount,
+    alertCount: day.alertCount,
+  };
+}
+
+async function communityAnalytics(ctx: ApiContext, c: CommunityInfo, from: bigint, to: bigint, days: number) {
+  const amount = (raw: bigint) => kc(raw, c);
+  const roll = rollUpDays(await dayRows(ctx, c.token, from, to), from, to);
+  const { activeUsers, retention } = await activity(ctx, c.token, from, to, days);
+  const [sold] = await sales(ctx, c.token, from, to);
+  const local = roll.volume - roll.bridgeVolume;
+  return {
+    scope: c.id,
+    holders: roll.holders,
+    activeUsers,
+    retention: ratioValue(retention),
+    transactionCount: roll.transferCount,
+    volume: amount(roll.volume),
+    minted: amount(roll.minted),
+    burned: amount(roll.burned),
+    averageSupply: isDefined(roll.averageSupply)
+      ? amount(roll.averageSupply.numerator / roll.averageSupply.denominator)
+      : null,
+    velocity: ratioValue(isDefined(roll.averageSupply) ? velocity(roll.volume, roll.averageSupply) : UNDEFINED_RATIO),
+    registeredBusinesses: await registeredBusinesses(ctx, c.token, to),
+    merchantSales: {
+      paymentCount: sold?.payments ?? 0,
+      kc: amount(sold?.kc ?? 0n),
+      fiat: fiat(sold?.fiat ?? 0n, c),
+      kcShare: ratioValue(kcShare(sold?.kc ?? 0n, sold?.fiat ?? 0n)),
+    },
+    crossBorder: await crossBorder(ctx, c.id, from, to),
+    localTradeShare: ratioValue(localTradeShare(local, local + roll.crossBorderOutVolume + roll.crossBorderInVolume)),
+    gini: ratioValue(await giniAt(ctx, c.token, to)),
+    pools: await poolStats(ctx, c.id, from, to),
+    governance: await governance(ctx, "community", c.token, from, to),
+    daily: roll.days.map((d) => dailyEntry(d, amount, false)),
+  };
+}
+
+async function federationAnalytics(ctx: ApiContext, from: bigint, to: bigint, days: number) {
+  const amount = (raw: bigint) => reference(raw, ctx);
+  const communities = [...(await ctx.communities()).values()];
+  const rateOf = await rates(ctx);
+  const currencyOf = new Map(communities.map((c) => [c.token, c.currency]));
+  const rows = await dayRows(ctx, null, from, to);
+  const roll = rollUpDays(rows, from, to);
+  const { activeUsers, retention } = await activity(ctx, null, from, to, days);
+  const activeByDay = await activePerDay(ctx, from, to);
+  // Local and cross-border volumes per token, valued at the current rates (as merchant sales).
+  let local = 0n;
+  let total = 0n;
+  for (const r of rows.filter((row) => row.day >= from && row.day <= to)) {
+    const rate = rateOf.get(currencyOf.get(r.token) ?? "");
+    const inside = valued(r.volume - r.bridgeVolume, rate);
+    local += inside;
+    total += inside + valued(r.crossBorderOutVolume + r.crossBorderInVolume, rate);
+  }
+  let kcValue = 0n;
+  let fiatValue = 0n;
+  let payments = 0;
+  for (const s of await sales(ctx, null, from, to)) {
+    const rate = rateOf.get(currencyOf.get(s.token) ?? "");
+    kcValue += valued(s.kc, rate);
+    fiatValue += valued(s.fiat, rate);
+    payments += s.payments;
+  }
+  return {
+    scope: "federation",
+    holders: roll.holders,
+    activeUsers,
+    retention: ratioValue(retention),
+    transactionCount: roll.transferCount,
+    volume: amount(roll.volumeValue),
+    minted: null,
+    burned: null,
+    averageSupply: null,
+    velocity: null,
+    registeredBusinesses: await registeredBusinesses(ctx, null, to),
+    merchantSales: {
+      paymentCount: payments,
+      kc: amount(kcValue),
+      fiat: amount(fiatValue),
+      kcShare: ratioValue(kcShare(kcValue, fiatValue)),
+    },
+    crossBorder: await crossBorder(ctx, null, from, to),
+    localTradeShare: ratioValue(localTradeShare(local, total)),
+    gini: null,
+    pools: await poolStats(ctx, null, from, to),
+    governance: await governance(ctx, "federation", null, from, to),
+    daily: roll.days.map((d) => dailyEntry(d, amount, true, activeByDay.get(d.day) ?? 0)),
+  };
+}
+
+function communityValue(ctx: ApiContext, c: CommunityInfo) {
+  const t = ctx.alertThresholds(c.id);
+  const amount = (raw: bigint) => kc(raw, c);
+  return {
+    id: c.id,
+    name: c.name,
+    country: c.country,
+    currency: c.currency,
+    symbol: c.symbol,
+    locale: c.locale,
+    token: c.token,
+    holders: c.holders,
+    supply: amount(c.supply),
+    paused: c.paused,
+    alertThresholds: {
+      large: amount(t.large),
+      dailyTotal: amount(t.dailyTotal),
+      structuringLow: amount((t.large * BigInt(t.structuringLowBps)) / 10_000n),
+      structuringHigh: amount((t.large * BigInt(t.structuringHighBps)) / 10_000n),
+      structuringCount: t.structuringCount,
+      structuringWindowSeconds: Number(t.structuringWindow),
+      velocityCount: t.velocityCount,
+      velocityWindowSeconds: Number(t.velocityWindow),
+    },
+  };
+}
+
+export const analyticsResolvers = {
+  Query: {
+    communities: async (_: unknown, __: unknown, ctx: ApiContext) =>
+      [...(await ctx.communities()).values()]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((c) => communityValue(ctx, c)),
+    community: async (_: unknown, args: { id: string }, ctx: ApiContext) =>
+      communityValue(ctx, await requireCommunity(ctx, args.id)),
+    analytics: async (_: unknown, args: { community?: string | null; from: string; to: string }, ctx: ApiContext) => {
+      const range = parseRange(args.from, args.to);
+      const base = { from: args.from, to: args.to, days: range.days };
+      if (args.community === undefined || args.community === null) {
+        return { ...base, ...(await federationAnalytics(ctx, range.from, range.to, range.days)) };
+      }
+      const c = await requireCommunity(ctx, args.community);
+      return { ...base, ...(await communityAnalytics(ctx, c, range.from, range.to, range.days)) };
+    },
+  },
+  Amount: {
+    value: (a: AmountValue) => toDecimalString(a.raw),
+    raw: (a: AmountValue) => a.raw.toString(),
+    currency: (a: AmountValue) => a.currency,
+    formatted: (a: AmountValue, args: { locale?: string | null }) => {
+      const locale = args.locale ?? a.locale;
+      checkLocale(locale);
+      return formatAmount(a.raw, { currency: a.currency, isoCurrency: a.isoCurrency, locale });
+    },
+  },
+};

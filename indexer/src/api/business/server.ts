@@ -1,0 +1,249 @@
+/**
+ * The business API server: graphql-yoga at /api/graphql and the CSV reports at /api/reports/*.csv, as a Hono app
+ * that src/api/index.ts mounts beside Ponder's own GraphQL. Every request needs an API key (`x-api-key` header,
+ * checked against the hashed keys file that `npm run apikey` writes; reloaded within a second of a change), is
+ * rate-limited per key (token bucket), and GraphQL documents are limited in size, depth, aliases, directives and
+ * cost (./limits.ts). Errors the client can act on carry a code and a message; anything else is masked ("Unexpected
+ * error.") and logged, never a stack trace.
+ */
+import { Hono, type Context as HonoContext } from "hono";
+import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
+import { createSchema, createYoga } from "graphql-yoga";
+import type { SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
+import type { AlertSettings } from "../../../../scripts/lib/deployment";
+import { thresholdsFor, type Thresholds } from "../../lib/alerts";
+import { analyticsResolvers } from "./analytics";
+import { type ApiContext, big, type CommunityInfo } from "./context";
+import { parseAddress, parseDay } from "./inputs";
+import { KeyStore, type KeyRecord } from "./keys";
+import { limitPlugins, MAX_BODY_BYTES } from "./limits";
+import { RateLimiter } from "./rateLimit";
+import { accountHistoryCsv, merchantStatementCsv, reportResolvers } from "./reports";
+import { typeDefs } from "./typeDefs";
+
+/** The path of the business GraphQL endpoint. */
+export const GRAPHQL_PATH = "/api/graphql";
+export const KEY_HEADER = "x-api-key";
+
+/** A GraphQL scalar whose literal and variable values go through `parse` (which throws a coded GraphQLError). */
+function scalar(name: string, description: string, parse: (value: unknown) => string): GraphQLScalarType {
+  return new GraphQLScalarType({
+    name,
+    description,
+    serialize: (value) => String(value),
+    parseValue: (value) => parse(value),
+    parseLiteral: (ast) => {
+      if (ast.kind !== Kind.STRING)
+        throw new GraphQLError(`${name} must be a string`, { extensions: { code: "BAD_INPUT" } });
+      return parse(ast.value);
+    },
+  });
+}
+
+const scalars = {
+  Date: scalar("Date", "A UTC calendar day, YYYY-MM-DD.", (value) => {
+    parseDay(value as string, "date");
+    return value as string;
+  }),
+  Address: scalar("Address", "An Ethereum address.", (value) => parseAddress(value as string, "address")),
+};
+
+/** The business API's executable schema (no database needed to build it: the schema test prints it). */
+export function buildBusinessSchema() {
+  const resolvers = [analyticsResolvers, reportResolvers, scalars];
+  return createSchema<ApiContext>({ typeDefs, resolvers });
+}
+
+export interface BusinessApiOptions {
+  /** Runs a read-only SQL statement and returns its rows. */
+  query: (statement: SQL) => Promise<Record<string, unknown>[]>;
+  keysFile: string;
+  /** The deployment's sanctions list: what a community without its own sanctions oracle is checked against. */
+  sanctionsList: string;
+  alertSettings: AlertSettings | undefined;
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function createBusinessApi(options: BusinessApiOptions) {
+  const keys = new KeyStore(options.keysFile);
+  const limiter = new RateLimiter();
+  const thresholds = new Map<string, Thresholds>();
+  const alertThresholds = (community: string) => {
+    let t = thresholds.get(community);
+    if (!t) thresholds.set(community, (t = thresholdsFor(options.alertSettings, community)));
+    return t;
+  };
+
+  /** The caller's key, verified and charged one request; or an ApiError (401, 429). */
+  function authenticate(request: Request): KeyRecord {
+    const presented = request.headers.get(KEY_HEADER);
+    const result = keys.verify(presented ?? "");
+    if (!result.ok) {
+      const message = {
+        missing: `an API key is required: send it in the "${KEY_HEADER}" header`,
+        malformed: `the API key is malformed: expected kc_<id>_<secret> as issued by "npm run apikey -- issue"`,
+        unknown: "the API key is not valid",
+        revoked: "the API key has been revoked",
+      }[result.reason];
+      throw new ApiError(result.reason === "missing" ? "MISSING_KEY" : "INVALID_KEY", message, 401);
+    }
+    const { record } = result;
+    const taken = limiter.take(record.id, record.ratePerSecond, record.burst);
+    if (!taken.allowed) {
+      throw new ApiError(
+        "RATE_LIMITED",
+        `rate limit of ${record.ratePerSecond} requests/s (burst ${record.burst}) exceeded for key ${record.id}; retry in ${taken.retryAfterSeconds} s`,
+        429,
+        { "retry-after": String(taken.retryAfterSeconds) },
+      );
+    }
+    return record;
+  }
+
+  /** The oracle's reference currency, read once it is indexed (the oracle's deployment log comes first). */
+  let referenceCurrency: string | undefined;
+  async function reference(): Promise<string> {
+    if (referenceCurrency) return referenceCurrency;
+    const [row] = await options.query(sql`SELECT reference_currency FROM fx_oracle LIMIT 1`);
+    if (!row)
+      throw new ApiError("NOT_READY", "the indexer has not indexed the bridge's oracle yet: retry shortly", 503);
+    return (referenceCurrency = String(row.reference_currency));
+  }
+
+  async function context(key: KeyRecord): Promise<ApiContext> {
+    let communities: Promise<Map<string, CommunityInfo>> | undefined;
+    return {
+      key,
+      query: <Row>(statement: SQL) => options.query(statement) as Promise<Row[]>,
+      referenceCurrency: await reference(),
+      alertThresholds,
+      communities: () =>
+        (communities ??= options
+          .query(
+            sql`SELECT id, name, country, currency, token_symbol, locale, token, compliance_registry, sanctions_oracle,
+                       holder_count, total_supply, paused
+                FROM community_profile`,
+          )
+          .then(
+            (rows) =>
+              new Map(
+                rows.map((r) => [
+                  String(r.id),
+                  {
+                    id: String(r.id),
+                    name: String(r.name),
+                    country: String(r.country),
+                    currency: String(r.currency),
+                    symbol: String(r.token_symbol),
+                    locale: String(r.locale),
+                    token: String(r.token).toLowerCase(),
+                    complianceRegistry: String(r.compliance_registry).toLowerCase(),
+                    sanctionsOracle: String(r.sanctions_oracle ?? options.sanctionsList).toLowerCase(),
+                    holders: Number(r.holder_count),
+                    supply: big(r.total_supply),
+                    paused: r.paused === true,
+                  },
+                ]),
+              ),
+          )),
+    };
+  }
+
+  // The server context (the second argument of yoga.fetch) is the GraphQL context: the resolvers' ApiContext.
+  const yoga = createYoga<ApiContext>({
+    schema: buildBusinessSchema(),
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    graphiql: { title: "Katy Coin business API", headers: JSON.stringify({ [KEY_HEADER]: "kc_..." }) },
+    maskedErrors: { isDev: false },
+    plugins: limitPlugins(),
+  });
+
+  const app = new Hono();
+
+  /** Refuses bodies over MAX_BODY_BYTES before anything parses them. */
+  async function readBody(request: Request): Promise<Request> {
+    const declared = Number(request.headers.get("content-length") ?? "0");
+    if (declared > MAX_BODY_BYTES)
+      throw new ApiError("BODY_TOO_LARGE", `the body exceeds ${MAX_BODY_BYTES} bytes`, 413);
+    if (request.method !== "POST") return request;
+    const body = await request.arrayBuffer();
+    if (body.byteLength > MAX_BODY_BYTES) {
+      throw new ApiError("BODY_TOO_LARGE", `the body exceeds ${MAX_BODY_BYTES} bytes`, 413);
+    }
+    return new Request(request.url, { method: "POST", headers: request.headers, body });
+  }
+
+  function errorResponse(c: HonoContext, error: unknown, graphqlShape: boolean): Response {
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
+      const body = graphqlShape
+        ? { errors: [{ message: error.message, extensions: { code: error.code } }] }
+        : { error: { code: error.code, message: error.message } };
+      return c.json(body, error.status as 401);
+    }
+    if (error instanceof GraphQLError) {
+      return c.json({ error: { code: String(error.extensions.code ?? "BAD_REQUEST"), message: error.message } }, 400);
+    }
+    console.error("business API:", error);
+    return c.json({ error: { code: "INTERNAL", message: "Unexpected error." } }, 500);
+  }
+
+  app.on(["GET", "POST"], "/graphql", async (c) => {
+    const isGraphiql = c.req.method === "GET" && (c.req.header("accept") ?? "").includes("text/html");
+    // GraphiQL's page itself needs no key (its queries do): no context.
+    if (isGraphiql) return yoga.fetch(c.req.raw, {} as ApiContext);
+    try {
+      const request = await readBody(c.req.raw);
+      return await yoga.fetch(request, await context(authenticate(request)));
+    } catch (error) {
+      return errorResponse(c, error, true);
+    }
+  });
+
+  const csv =
+    (build: (ctx: ApiContext, args: Record<string, string>) => Promise<string>, name: string) =>
+    async (c: HonoContext) => {
+      try {
+        const ctx = await context(authenticate(c.req.raw));
+        const body = await build(ctx, c.req.query());
+        c.header("content-type", "text/csv; charset=utf-8");
+        c.header("content-disposition", `attachment; filename="${name}"`);
+        return c.body(body);
+      } catch (error) {
+        return errorResponse(c, error, false);
+      }
+    };
+  app.get(
+    "/reports/merchant-statement.csv",
+    csv(
+      (ctx, q) => merchantStatementCsv(ctx, { merchant: q.merchant ?? "", from: q.from ?? "", to: q.to ?? "" }),
+      "merchant-statement.csv",
+    ),
+  );
+  app.get(
+    "/reports/account-history.csv",
+    csv(
+      (ctx, q) =>
+        accountHistoryCsv(ctx, {
+          community: q.community ?? "",
+          account: q.account ?? "",
+          from: q.from ?? "",
+          to: q.to ?? "",
+        }),
+      "account-history.csv",
+    ),
+  );
+  return app;
+}
