@@ -186,20 +186,22 @@ export function describeBusinessApi(context: () => BusinessApiContext): void {
     async function settlements() {
       const iface = BridgePool__factory.createInterface();
       const pools = await bridgeAddresses();
-      return (await logs(undefined, iface.getEvent("Settled").topicHash))
-        .filter((log) => pools.has(lower(log.address)))
-        .map((log) => {
-          const a = iface.parseLog(log)!.args;
-          return {
-            tokenIn: lower(a.tokenIn as string),
-            tokenOut: lower(a.tokenOut as string),
-            amountIn: a.amountIn as bigint,
-            amountOut: a.amountOut as bigint,
-            travelRule: a.travelRule as boolean,
-            hash: log.transactionHash,
-            block: log.blockNumber,
-          };
-        });
+      const settled = (await logs(undefined, iface.getEvent("Settled").topicHash)).filter((log) =>
+        pools.has(lower(log.address)),
+      );
+      for (const log of settled) await timestampOf(log.blockNumber);
+      return settled.map((log) => {
+        const a = iface.parseLog(log)!.args;
+        return {
+          tokenIn: lower(a.tokenIn as string),
+          tokenOut: lower(a.tokenOut as string),
+          amountIn: a.amountIn as bigint,
+          amountOut: a.amountOut as bigint,
+          travelRule: a.travelRule as boolean,
+          hash: log.transactionHash,
+          block: log.blockNumber,
+        };
+      });
     }
 
     /** The UTC days of the deployment's first block and of the indexed head. */
@@ -429,7 +431,11 @@ export function describeBusinessApi(context: () => BusinessApiContext): void {
           .map((log) => g.parseLog(log)!.args)
           .filter((a) => (a.voteStart as bigint) >= from && (a.voteStart as bigint) < to + DAY);
         const weights = new Map<string, bigint>();
-        for (const log of await logs(community.governor, g.getEvent("VoteCast").topicHash)) {
+        const votes = [
+          ...(await logs(community.governor, g.getEvent("VoteCast").topicHash)),
+          ...(await logs(community.governor, g.getEvent("VoteCastWithParams").topicHash)),
+        ];
+        for (const log of votes) {
           const a = g.parseLog(log)!.args;
           const id = (a.proposalId as bigint).toString();
           weights.set(id, (weights.get(id) ?? 0n) + (a.weight as bigint));

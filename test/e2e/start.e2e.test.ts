@@ -1,13 +1,24 @@
 /**
  * `npm start` as a new user runs it: the whole stack comes up on free ports, the simulation is as large as the
- * README says, every example query answers with data, and Ctrl-C stops everything with no process left behind.
+ * README says, every example query answers with data (Ponder's tables API at /graphql, and with the demo key it
+ * prints, the business API at /api/graphql and the CSV reports), and Ctrl-C stops everything with no process left
+ * behind.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { EXAMPLE_QUERIES, exampleItems } from "../../scripts/lib/exampleQueries";
+import {
+  BUSINESS_EXAMPLES,
+  businessContext,
+  businessCurl,
+  csvCurl,
+  EXAMPLE_QUERIES,
+  exampleItems,
+  runBusinessExamples,
+  runCsvReports,
+} from "../../scripts/lib/exampleQueries";
 import { graphql } from "../../scripts/lib/http";
 import { freePort, portInUse, type Service, startService, stopService, waitFor } from "../../scripts/lib/processes";
 
@@ -40,6 +51,7 @@ describeE2E("npm start (end to end)", function () {
         API_PORT: String(apiPort),
         DEPLOYMENT_FILE: path.join(tmp, "deployment.json"),
         PGLITE_DIR: path.join(tmp, "pglite"),
+        API_KEYS_FILE: path.join(tmp, "api-keys.json"),
       },
       quiet: true,
       log: (line) => output.push(line),
@@ -70,12 +82,64 @@ describeE2E("npm start (end to end)", function () {
     }
   });
 
-  it("prints the GraphQL URL and every example query, and each answers with data", async () => {
+  it("prints both GraphQL endpoints and every tables API example, and each answers with data", async () => {
     const apiUrl = `http://127.0.0.1:${apiPort}`;
-    expect(output).to.include(`GraphQL API: ${apiUrl}/graphql  (open it in a browser for GraphiQL)`);
+    const text = output.join("\n");
+    expect(text).to.include(`The indexer serves on ${apiUrl}:`);
+    expect(output.some((l) => /^\s+\/graphql\s+Ponder's raw tables API/.test(l))).to.equal(true);
+    expect(output.some((l) => /^\s+\/api\/graphql\s+the business API: analytics, compliance/.test(l))).to.equal(true);
+    expect(text).to.include(`== Ponder's tables API: ${apiUrl}/graphql ==`);
     for (const example of EXAMPLE_QUERIES) {
-      expect(output.join("\n")).to.include(example.title);
+      expect(text).to.include(example.title);
       expect(exampleItems(example, await graphql(apiUrl, example.query))).to.not.be.empty;
+    }
+  });
+
+  it("prints the demo API key, and every business API example with its answer and curl command, each with data", async () => {
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const text = output.join("\n");
+    const keyLine = output.findIndex((l) => l.startsWith("Demo API key (compliance, every community, 100 requests/s"));
+    expect(keyLine, "the demo key's line").to.be.at.least(0);
+    const key = output[keyLine + 1]!.trim();
+    expect(key).to.match(/^kc_[0-9a-f]{8}_[A-Za-z0-9_-]{43}$/);
+    expect(text).to.include(`== The business API: ${apiUrl}/api/graphql (x-api-key: ${key}) ==`);
+
+    // the same examples, run again with the printed key, answer with data and no errors, as start printed them
+    const results = await runBusinessExamples(apiUrl, key);
+    expect(results.map((r) => r.title)).to.deep.equal(BUSINESS_EXAMPLES.map((e) => e.title));
+    for (const [i, result] of results.entries()) {
+      expect(result.problem, `${result.title}: ${result.problem}`).to.equal(undefined);
+      expect(result.answer.errors, result.title).to.equal(undefined);
+      expect(result.answer.data, result.title).to.be.an("object");
+      const at = output.indexOf(`# ${EXAMPLE_QUERIES.length + i + 1}. ${result.title}`);
+      expect(at, `the title of ${result.title}`).to.be.at.least(0);
+      const printed = output.slice(at);
+      expect(printed).to.include(`  variables: ${JSON.stringify(result.variables)}`);
+      expect(printed).to.include(`  -> ${result.summary}`);
+      expect(printed).to.include(`  ${businessCurl(apiUrl, key, result.query, result.variables)}`);
+    }
+    expect(text).to.not.include("FAILED:");
+  });
+
+  it("prints the two CSV report commands and the first lines of each report", async () => {
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const key = output[output.findIndex((l) => l.startsWith("Demo API key (")) + 1]!.trim();
+    const context = await businessContext(apiUrl);
+    const reports = await runCsvReports(apiUrl, key, context);
+    expect(reports.map((r) => new URL(r.url).pathname)).to.deep.equal([
+      "/api/reports/merchant-statement.csv",
+      "/api/reports/account-history.csv",
+    ]);
+    for (const report of reports) {
+      expect(report.problem, `${report.url}: ${report.problem}`).to.equal(undefined);
+      expect(report.url).to.include(context.merchant.address);
+      expect(report.url).to.include(`from=${context.from}&to=${context.to}`);
+      const at = output.indexOf(`# ${report.title}`);
+      expect(at, report.title).to.be.at.least(0);
+      expect(output[at + 1]).to.equal(`  ${csvCurl(report.url, key)}`);
+      expect(output[at + 2]).to.equal(`  -> ${report.lines.length - 1} rows; the first 3 lines:`);
+      expect(output.slice(at + 3, at + 6)).to.deep.equal(report.lines.slice(0, 3).map((line) => `    ${line}`));
+      expect(report.lines[0]).to.match(/^date,type,/);
     }
   });
 
