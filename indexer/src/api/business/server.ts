@@ -172,17 +172,28 @@ export function createBusinessApi(options: BusinessApiOptions) {
 
   const app = new Hono();
 
-  /** Refuses bodies over MAX_BODY_BYTES before anything parses them. */
+  /**
+   * Refuses bodies over MAX_BODY_BYTES before anything parses them: by the declared length, and while reading (a
+   * chunked body declares none), so no more than the limit is ever held in memory.
+   */
   async function readBody(request: Request): Promise<Request> {
-    const declared = Number(request.headers.get("content-length") ?? "0");
-    if (declared > MAX_BODY_BYTES)
-      throw new ApiError("BODY_TOO_LARGE", `the body exceeds ${MAX_BODY_BYTES} bytes`, 413);
-    if (request.method !== "POST") return request;
-    const body = await request.arrayBuffer();
-    if (body.byteLength > MAX_BODY_BYTES) {
-      throw new ApiError("BODY_TOO_LARGE", `the body exceeds ${MAX_BODY_BYTES} bytes`, 413);
+    const tooLarge = () => new ApiError("BODY_TOO_LARGE", `the body exceeds ${MAX_BODY_BYTES} bytes`, 413);
+    if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) throw tooLarge();
+    if (request.method !== "POST" || request.body === null) return request;
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = request.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.byteLength;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel();
+        throw tooLarge();
+      }
+      chunks.push(value);
     }
-    return new Request(request.url, { method: "POST", headers: request.headers, body });
+    return new Request(request.url, { method: "POST", headers: request.headers, body: Buffer.concat(chunks) });
   }
 
   function errorResponse(c: HonoContext, error: unknown, graphqlShape: boolean): Response {

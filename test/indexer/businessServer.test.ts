@@ -1,0 +1,181 @@
+/**
+ * The business API server in process (no chain, no indexer): a fake database answers the few queries these
+ * requests make, so the HTTP behaviour is tested on its own: keys (401), scopes (FORBIDDEN), the rate limit (429),
+ * the body limit (413), input errors with codes, masked internal errors (no stack, no SQL), and GET requests under
+ * the same rules as POST.
+ */
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
+import { Hono } from "hono";
+import { issueKey } from "../../indexer/src/api/business/keys";
+import { createBusinessApi } from "../../indexer/src/api/business/server";
+
+const dialect = new PgDialect();
+
+interface Answer {
+  data?: { community: { supply: Record<string, string> } };
+  errors?: { message: string; extensions: { code?: string } }[];
+}
+
+const COMMUNITY = {
+  id: "katy",
+  name: "Katy",
+  country: "US",
+  currency: "USD",
+  token_symbol: "KATY",
+  locale: "en-US",
+  token: "0x00000000000000000000000000000000000000aa",
+  compliance_registry: "0x00000000000000000000000000000000000000bb",
+  sanctions_oracle: null,
+  holder_count: 3,
+  total_supply: "1234500000000000000000",
+  paused: false,
+};
+
+describe("business API server (in process)", () => {
+  let dir: string;
+  let app: Hono;
+  let compliance: string;
+  let business: string;
+  let slow: string;
+  const statements: string[] = [];
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "kc-server-"));
+    const file = join(dir, "keys.json");
+    compliance = issueKey(file, { label: "officer", role: "compliance", communities: ["katy"] }).key;
+    business = issueKey(file, {
+      label: "shop",
+      role: "business",
+      merchants: ["0x00000000000000000000000000000000000000cc"],
+    }).key;
+    slow = issueKey(file, { label: "slow", role: "compliance", ratePerSecond: 0.01, burst: 2 }).key;
+    const query = async (statement: SQL): Promise<Record<string, unknown>[]> => {
+      const text = dialect.sqlToQuery(statement).sql;
+      statements.push(text);
+      if (text.includes("FROM fx_oracle")) return [{ reference_currency: "USD" }];
+      if (text.includes("FROM community_profile")) return [COMMUNITY];
+      throw new Error(`relation "secret_table" does not exist: ${text}`);
+    };
+    app = new Hono().route(
+      "/api",
+      createBusinessApi({ query, keysFile: file, sanctionsList: "0x01", alertSettings: undefined }),
+    );
+  });
+
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function post(body: unknown, key?: string, raw?: string) {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (key) headers["x-api-key"] = key;
+    const response = await app.request("/api/graphql", {
+      method: "POST",
+      headers,
+      body: raw ?? JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, text, json: JSON.parse(text) as Answer };
+  }
+
+  it("answers a good query with exact amounts and the community's locale", async () => {
+    const r = await post(
+      {
+        query: `{ community(id: "katy") { symbol supply { value currency raw formatted de: formatted(locale: "de-DE") } } }`,
+      },
+      compliance,
+    );
+    expect(r.status).to.equal(200);
+    expect(r.json.data!.community.supply).to.deep.equal({
+      value: "1234.5",
+      currency: "KATY",
+      raw: "1234500000000000000000",
+      formatted: "KATY\u00a01,234.50",
+      de: "1.234,50\u00a0KATY",
+    });
+  });
+
+  it("asks for a key, and refuses a malformed or unknown one, with 401", async () => {
+    const query = { query: "{ communities { id } }" };
+    const missing = await post(query);
+    expect(missing.status).to.equal(401);
+    expect(missing.json.errors![0]!.extensions.code).to.equal("MISSING_KEY");
+    expect((await post(query, "kc_nothing")).json.errors![0]!.extensions.code).to.equal("INVALID_KEY");
+    const forged = `${compliance.slice(0, -3)}xyz`;
+    expect((await post(query, forged)).status).to.equal(401);
+  });
+
+  it("refuses a business key compliance data, and a scoped compliance key other communities", async () => {
+    const alerts = await post({ query: "{ alerts { items { id } } }" }, business);
+    expect(alerts.json.errors![0]!.extensions.code).to.equal("FORBIDDEN");
+    const other = await post({ query: `{ frozenAccounts(community: "houston") { account } }` }, compliance);
+    expect(other.json.errors![0]!.extensions.code).to.be.oneOf(["FORBIDDEN", "UNKNOWN_COMMUNITY"]);
+  });
+
+  it("answers bad input with codes and messages that name it", async () => {
+    const unknown = await post({ query: `{ community(id: "atlantis") { id } }` }, compliance);
+    expect(unknown.json.errors![0]!).to.deep.include({ message: 'no community "atlantis"; known: katy' });
+    const range = await post({ query: `{ analytics(from: "2026-03-02", to: "2026-03-01") { scope } }` }, compliance);
+    expect(range.json.errors![0]!.extensions.code).to.equal("BAD_DATE_RANGE");
+    const date = await post({ query: `{ analytics(from: "2026-02-30", to: "2026-03-01") { scope } }` }, compliance);
+    expect(date.json.errors![0]!.message).to.contain("2026-02-30");
+    const address = await post(
+      {
+        query: 'query ($a: Address!) { accountRisk(community: "katy", account: $a) { level } }',
+        variables: { a: "0x12" },
+      },
+      compliance,
+    );
+    expect(address.json.errors![0]!.message).to.contain("0x12");
+    const syntax = await post({ query: "{ communities { id " }, compliance);
+    expect(syntax.json.errors![0]!.message).to.match(/Syntax Error/);
+    const notJson = await post(undefined, compliance, "{ not json");
+    expect(notJson.status).to.be.within(400, 499);
+  });
+
+  it("masks unexpected errors: no stack, no SQL, no table names", async () => {
+    const r = await post({ query: `{ alerts { items { id } } }` }, compliance);
+    expect(r.json.errors![0]!.message).to.equal("Unexpected error.");
+    expect(r.text).to.not.match(/secret_table|SELECT|\.ts:\d+|at /);
+  });
+
+  it("refuses bodies over 64 KB with 413, with or without a declared length", async () => {
+    const big = { query: `{ communities { id } } # ${"x".repeat(70_000)}` };
+    expect((await post(big, compliance)).status).to.equal(413);
+    // chunked: no content-length, the limit holds while reading
+    const bytes = new TextEncoder().encode(JSON.stringify(big));
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 8_192) controller.enqueue(bytes.slice(i, i + 8_192));
+        controller.close();
+      },
+    });
+    const chunked = await app.request("/api/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": compliance },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).to.equal(413);
+  });
+
+  it("applies the key's rate limit (429, Retry-After) and the same rules to GET", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post({ query: "{ communities { id } }" }, slow)).status);
+    expect(statuses).to.deep.equal([200, 200, 429]);
+    const get = await app.request(`/api/graphql?query=${encodeURIComponent("{ communities { id } }")}`);
+    expect(get.status).to.equal(401);
+    const aliases = Array.from({ length: 30 }, (_, i) => `a${i}: communities { id }`).join(" ");
+    const getAliases = await app.request(`/api/graphql?query=${encodeURIComponent(`{ ${aliases} }`)}`, {
+      headers: { "x-api-key": compliance },
+    });
+    expect(JSON.stringify(await getAliases.json())).to.match(/alias/i);
+  });
+
+  it("passes every input to SQL as a bound parameter", () => {
+    expect(statements.join("\n")).to.not.contain("atlantis");
+  });
+});
