@@ -230,8 +230,9 @@ async function raiseAlerts(db: Db, t: TransferSeen): Promise<number> {
 
 export interface SettlementSeen {
   at: bigint;
-  source: { community: string | null; token: Address };
-  destination: { community: string | null; token: Address };
+  /** The communities of the currency paid in and of the currency paid out (null: a token no community owns). */
+  source: string | null;
+  destination: string | null;
   corridor: string;
   amountIn: bigint;
   amountOut: bigint;
@@ -242,8 +243,7 @@ export interface SettlementSeen {
 /** A Settled swap's share of the flow between the two communities and of each community's day. */
 export async function recordSettlement(db: Db, s: SettlementSeen): Promise<void> {
   const day = utcDay(s.at);
-  const source = s.source.community;
-  const destination = s.destination.community;
+  const { source, destination } = s;
   if (source !== null && destination !== null) {
     const add = {
       swapCount: 1,
@@ -270,22 +270,24 @@ export async function recordSettlement(db: Db, s: SettlementSeen): Promise<void>
         travelRuleCount: row.travelRuleCount + add.travelRuleCount,
       }));
   }
-  if (source !== null) {
-    const profile = await db.find(communityProfile, { id: source });
-    if (profile) {
-      await changeCommunityDay(db, profile, s.at, (d) => ({
+  const sides: [string | null, (d: CommunityDayRow) => Partial<CommunityDayRow>][] = [
+    [
+      source,
+      (d) => ({
         crossBorderOutCount: d.crossBorderOutCount + 1,
         crossBorderOutVolume: d.crossBorderOutVolume + s.amountIn,
-      }));
-    }
-  }
-  if (destination !== null) {
-    const profile = await db.find(communityProfile, { id: destination });
-    if (profile) {
-      await changeCommunityDay(db, profile, s.at, (d) => ({
+      }),
+    ],
+    [
+      destination,
+      (d) => ({
         crossBorderInCount: d.crossBorderInCount + 1,
         crossBorderInVolume: d.crossBorderInVolume + s.amountOut,
-      }));
-    }
+      }),
+    ],
+  ];
+  for (const [community, change] of sides) {
+    const profile = community === null ? null : await db.find(communityProfile, { id: community });
+    if (profile) await changeCommunityDay(db, profile, s.at, change);
   }
 }

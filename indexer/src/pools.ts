@@ -108,8 +108,8 @@ ponder.on("BridgePool:Settled", async ({ event, context }) => {
     .onConflictDoUpdate(addCounts);
   await recordSettlement(db, {
     at,
-    source: { community: source.community, token: tokenIn },
-    destination: { community: destination.community, token: tokenOut },
+    source: source.community,
+    destination: destination.community,
     corridor,
     amountIn,
     amountOut,
