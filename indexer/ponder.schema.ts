@@ -900,7 +900,7 @@ export const settlement = onchainTable(
     senderIndex: index().on(table.sender),
     recipientIndex: index().on(table.recipient),
     corridorIndex: index().on(table.corridor, table.timestamp),
-    travelRuleIndex: index().on(table.travelRule),
+    travelRuleIndex: index().on(table.travelRule, table.blockNumber, table.logIndex),
     txIndex: index().on(table.transactionHash),
     originatorIndex: index().on(table.originator),
     routedSwapIndex: index().on(table.routedSwap),
@@ -2399,7 +2399,9 @@ export const accountDay = onchainTable(
   }),
   (table) => ({
     pk: primaryKey({ columns: [table.token, table.account, table.day] }),
-    dayIndex: index().on(table.token, table.day, table.sentCount),
+    // active users and retention read (day, sent_count, account) only: index-only scans, per community and overall
+    dayIndex: index().on(table.token, table.day, table.sentCount, table.account),
+    federationDayIndex: index().on(table.day, table.sentCount, table.account),
     accountIndex: index().on(table.account, table.day),
   }),
 );
@@ -2407,7 +2409,7 @@ export const accountDay = onchainTable(
 /**
  * Settled swaps from one community's currency to another's per UTC day (each hop of a routed swap counts on its
  * own): count, amounts in (source units) and out (destination units), value in the reference currency, and how many
- * carried travel-rule data.
+ * carried travel-rule data. A side whose token no registered community owns is named "external".
  */
 export const flowDay = onchainTable(
   "flow_day",

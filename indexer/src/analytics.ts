@@ -20,10 +20,14 @@ import { getAddress, type Address, type Hex } from "viem";
 import { deployment } from "../deployment";
 import { rateOf } from "./bridgeStore";
 import {
+  type Alert,
+  type AlertState,
   decodeAlertState,
   emptyAlertState,
   encodeAlertState,
   observeTransfer,
+  RULE_SEVERITY,
+  sanctionedParties,
   type Thresholds,
   thresholdsFor,
 } from "./lib/alerts";
@@ -33,6 +37,9 @@ import { logColumns } from "./store";
 type Db = Context["db"];
 type CommunityDayRow = typeof communityDay.$inferSelect;
 type Profile = typeof communityProfile.$inferSelect;
+
+/** flow_day's name for the side of a settlement whose token no registered community owns. */
+export const EXTERNAL = "external";
 
 const ROUTER = getAddress(deployment.bridge.router.address);
 const SANCTIONS_LIST = getAddress(deployment.sanctionsList.address);
@@ -102,27 +109,23 @@ async function changeAccountDay(
   amount: bigint,
   balance: bigint,
 ): Promise<boolean> {
-  const row = await db.find(accountDay, key);
-  const sent = side === "sent" ? 1 : 0;
-  if (!row) {
-    await db.insert(accountDay).values({
+  const sent = side === "sent";
+  const row = await db
+    .insert(accountDay)
+    .values({
       ...key,
-      sentCount: sent,
+      sentCount: sent ? 1 : 0,
       sent: sent ? amount : 0n,
-      receivedCount: 1 - sent,
+      receivedCount: sent ? 0 : 1,
       received: sent ? 0n : amount,
       balance,
-    });
-    return sent === 1;
-  }
-  await db.update(accountDay, key).set({
-    sentCount: row.sentCount + sent,
-    sent: row.sent + (sent ? amount : 0n),
-    receivedCount: row.receivedCount + 1 - sent,
-    received: row.received + (sent ? 0n : amount),
-    balance,
-  });
-  return sent === 1 && row.sentCount === 0;
+    })
+    .onConflictDoUpdate((r) =>
+      sent
+        ? { sentCount: r.sentCount + 1, sent: r.sent + amount, balance }
+        : { receivedCount: r.receivedCount + 1, received: r.received + amount, balance },
+    );
+  return sent && row.sentCount === 1;
 }
 
 export interface TransferSeen {
@@ -159,8 +162,35 @@ export async function recordTransfer(db: Db, t: TransferSeen): Promise<void> {
   const toBridge = kind !== "burn" && (await isBridge(db, to));
   const bridge = kind === "transfer" && (fromBridge || toBridge);
   const rate = kind === "transfer" ? await rateOf(db, profile.currency) : null;
-  // The rules watch people and businesses: not the system accounts (exempt) nor the pools paying out swaps.
-  const alerts = t.sender && !t.sender.exempt && !fromBridge ? await raiseAlerts(db, t) : 0;
+
+  const list = profile.sanctionsOracle ?? SANCTIONS_LIST;
+  const listed = async (address: Address) => (await db.find(sanctionsListing, { list, address }))?.sanctioned === true;
+  const fromListed = kind !== "mint" && (await listed(from));
+  const toListed = kind !== "burn" && (await listed(to));
+  // The sender's rules watch people and businesses: not the system accounts (exempt) nor the pools paying out swaps.
+  const watched = t.sender !== null && !t.sender.exempt && !fromBridge;
+  let alerts = 0;
+  if (watched) {
+    const key = { token, account: from };
+    const before = await db.find(alertState, key);
+    const observed = observeTransfer(
+      before ? decodeAlertState(before.state) : emptyAlertState(),
+      thresholdsOf(profile.id),
+      {
+        account: from,
+        community: profile.id,
+        txHash: event.transaction.hash,
+        amount,
+        at,
+        counterpartySanctioned: toListed,
+      },
+    );
+    alerts += await writeAlerts(db, t, { account: from, counterparty: to }, observed.alerts, observed.state);
+  }
+  for (const parties of sanctionedParties({ from, to, fromListed, toListed, senderWatched: watched })) {
+    const sanctioned = [{ rule: "sanctioned" as const, severity: RULE_SEVERITY.sanctioned }];
+    alerts += await writeAlerts(db, t, parties as { account: Address; counterparty: Address }, sanctioned);
+  }
 
   await changeCommunityDay(db, profile, at, (d) => ({
     activeUsers: d.activeUsers + newActive,
@@ -177,55 +207,51 @@ export async function recordTransfer(db: Db, t: TransferSeen): Promise<void> {
   }));
 }
 
-/** Runs the sender's alert rules on the transfer; writes the alerts and the sender's rule state. Returns the count. */
-async function raiseAlerts(db: Db, t: TransferSeen): Promise<number> {
-  const { event, from, to, amount, profile } = t;
-  const key = { token: profile.token, account: from };
-  const list = profile.sanctionsOracle ?? SANCTIONS_LIST;
-  const listing = t.kind === "burn" ? null : await db.find(sanctionsListing, { list, address: to });
-  const before = await db.find(alertState, key);
-  const { state, alerts } = observeTransfer(
-    before ? decodeAlertState(before.state) : emptyAlertState(),
-    thresholdsOf(profile.id),
-    {
-      account: from,
-      community: profile.id,
-      txHash: event.transaction.hash,
-      amount,
-      at: event.block.timestamp,
-      counterpartySanctioned: listing?.sanctioned === true,
-    },
-  );
-  const count = (severity: string) => alerts.filter((a) => a.severity === severity).length;
+/**
+ * Writes `raised` as alert rows of `account` (their counterparty, the transfer's transaction and amount) and adds
+ * them to the account's counts; `state` is the account's new rule state when its rules observed the transfer.
+ * Returns how many alerts it wrote.
+ */
+async function writeAlerts(
+  db: Db,
+  t: TransferSeen,
+  parties: { account: Address; counterparty: Address },
+  raised: readonly Pick<Alert, "rule" | "severity">[],
+  state?: AlertState,
+): Promise<number> {
+  const { event, amount, profile } = t;
+  const key = { token: profile.token, account: parties.account };
+  const count = (severity: string) => raised.filter((a) => a.severity === severity).length;
   const counts = { low: count("low"), medium: count("medium"), high: count("high"), severe: count("severe") };
-  const lastAlertAt = alerts.length > 0 ? event.block.timestamp : (before?.lastAlertAt ?? null);
-  if (before) {
-    await db.update(alertState, key).set({
-      state: encodeAlertState(state),
-      low: before.low + counts.low,
-      medium: before.medium + counts.medium,
-      high: before.high + counts.high,
-      severe: before.severe + counts.severe,
-      lastAlertAt,
-    });
-  } else {
-    await db.insert(alertState).values({ ...key, state: encodeAlertState(state), ...counts, lastAlertAt });
-  }
-  for (const a of alerts) {
+  const at = event.block.timestamp;
+  const lastAlertAt = raised.length > 0 ? at : null;
+  const encoded = state === undefined ? undefined : encodeAlertState(state);
+  await db
+    .insert(alertState)
+    .values({ ...key, state: encoded ?? encodeAlertState(emptyAlertState()), ...counts, lastAlertAt })
+    .onConflictDoUpdate((row) => ({
+      state: encoded ?? row.state,
+      low: row.low + counts.low,
+      medium: row.medium + counts.medium,
+      high: row.high + counts.high,
+      severe: row.severe + counts.severe,
+      lastAlertAt: lastAlertAt ?? row.lastAlertAt,
+    }));
+  for (const a of raised) {
     await db.insert(alert).values({
       ...logColumns(event),
-      id: `${event.id}:${a.rule}`,
+      id: `${event.id}:${a.rule}:${parties.account.toLowerCase()}`,
       rule: a.rule,
       severity: a.severity,
       token: profile.token,
       community: profile.id,
-      account: from,
-      counterparty: to,
+      account: parties.account,
+      counterparty: parties.counterparty,
       amount,
-      day: utcDay(event.block.timestamp),
+      day: utcDay(at),
     });
   }
-  return alerts.length;
+  return raised.length;
 }
 
 export interface SettlementSeen {
@@ -244,32 +270,30 @@ export interface SettlementSeen {
 export async function recordSettlement(db: Db, s: SettlementSeen): Promise<void> {
   const day = utcDay(s.at);
   const { source, destination } = s;
-  if (source !== null && destination !== null) {
-    const add = {
-      swapCount: 1,
-      amountIn: s.amountIn,
-      amountOut: s.amountOut,
-      value: s.value,
-      travelRuleCount: s.travelRule ? 1 : 0,
-    };
-    await db
-      .insert(flowDay)
-      .values({
-        sourceCommunity: source,
-        destinationCommunity: destination,
-        day,
-        date: utcDate(s.at),
-        corridor: s.corridor,
-        ...add,
-      })
-      .onConflictDoUpdate((row) => ({
-        swapCount: row.swapCount + 1,
-        amountIn: row.amountIn + add.amountIn,
-        amountOut: row.amountOut + add.amountOut,
-        value: row.value + add.value,
-        travelRuleCount: row.travelRuleCount + add.travelRuleCount,
-      }));
-  }
+  const add = {
+    swapCount: 1,
+    amountIn: s.amountIn,
+    amountOut: s.amountOut,
+    value: s.value,
+    travelRuleCount: s.travelRule ? 1 : 0,
+  };
+  await db
+    .insert(flowDay)
+    .values({
+      sourceCommunity: source ?? EXTERNAL,
+      destinationCommunity: destination ?? EXTERNAL,
+      day,
+      date: utcDate(s.at),
+      corridor: s.corridor,
+      ...add,
+    })
+    .onConflictDoUpdate((row) => ({
+      swapCount: row.swapCount + 1,
+      amountIn: row.amountIn + add.amountIn,
+      amountOut: row.amountOut + add.amountOut,
+      value: row.value + add.value,
+      travelRuleCount: row.travelRuleCount + add.travelRuleCount,
+    }));
   const sides: [string | null, (d: CommunityDayRow) => Partial<CommunityDayRow>][] = [
     [
       source,

@@ -3,6 +3,7 @@ import {
   type Alert,
   type AlertState,
   blockedAttempt,
+  sanctionedParties,
   decodeAlertState,
   DEFAULT_THRESHOLDS,
   emptyAlertState,
@@ -273,6 +274,30 @@ describe("indexer: compliance alert rules", () => {
     it("rejects a transfer older than the last one", () => {
       const { state } = run([{ units: 1, at: D0 + 10n }]);
       expect(() => run([{ units: 1, at: D0 + 9n }], DEFAULT_THRESHOLDS, state)).to.throw("observed after");
+    });
+  });
+
+  describe("sanctioned parties the sender's rules do not cover", () => {
+    const ZERO = "0x0000000000000000000000000000000000000000";
+    const BOB = "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc";
+    const base = { from: ALICE, to: BOB, fromListed: false, toListed: false, senderWatched: true };
+
+    it("alerts the recipient of a listed sender, and the listed holder of a mint or a burn", () => {
+      expect(sanctionedParties({ ...base, fromListed: true })).to.deep.equal([{ account: BOB, counterparty: ALICE }]);
+      expect(sanctionedParties({ ...base, from: ZERO, toListed: true, senderWatched: false })).to.deep.equal([
+        { account: BOB, counterparty: ZERO },
+      ]);
+      expect(sanctionedParties({ ...base, to: ZERO, fromListed: true })).to.deep.equal([
+        { account: ALICE, counterparty: ZERO },
+      ]);
+    });
+
+    it("alerts an unwatched sender (a system account, a pool) paying a listed address; a watched one is the rules'", () => {
+      expect(sanctionedParties({ ...base, toListed: true, senderWatched: false })).to.deep.equal([
+        { account: ALICE, counterparty: BOB },
+      ]);
+      expect(sanctionedParties({ ...base, toListed: true })).to.deep.equal([]);
+      expect(sanctionedParties(base)).to.deep.equal([]);
     });
   });
 });

@@ -447,7 +447,14 @@ describe("indexer: business API infrastructure", () => {
     }
 
     it("sets the limits and the body size", () => {
-      expect(LIMITS).to.deep.equal({ maxDepth: 8, maxAliases: 15, maxCost: 5000, maxTokens: 2000, maxDirectives: 10 });
+      expect(LIMITS).to.deep.equal({
+        maxDepth: 8,
+        maxAliases: 15,
+        maxCost: 5000,
+        maxTokens: 2000,
+        maxDirectives: 10,
+        maxExpensiveFields: 3,
+      });
       expect(MAX_BODY_BYTES).to.equal(65_536);
     });
 

@@ -175,6 +175,21 @@ describe("business API server (in process)", () => {
     expect(JSON.stringify(await getAliases.json())).to.match(/alias/i);
   });
 
+  it("allows at most 3 analytics or report fields per request, aliases included", async () => {
+    const four = Array.from({ length: 4 }, (_, i) => `a${i}: alerts { items { id } }`).join(" ");
+    const r = await post({ query: `{ ${four} }` }, compliance);
+    expect(r.json.errors![0]!.extensions.code).to.equal("EXPENSIVE_FIELD_LIMIT");
+    expect(r.json.errors![0]!.message).to.contain("4 analytics or report fields");
+  });
+
+  it("issues business keys for merchants only, not for communities", () => {
+    const file = join(dir, "keys.json");
+    const merchants = ["0x00000000000000000000000000000000000000cc"];
+    expect(() => issueKey(file, { label: "x", role: "business", merchants, communities: ["katy"] })).to.throw(
+      /name no communities/,
+    );
+  });
+
   it("passes every input to SQL as a bound parameter", () => {
     expect(statements.join("\n")).to.not.contain("atlantis");
   });

@@ -231,6 +231,39 @@ export function observeTransfer(
   return { state: next, alerts };
 }
 
+/** A transfer as both parties see it, for `sanctionedParties`. */
+export interface TransferParties {
+  /** The zero address for a mint. */
+  from: string;
+  /** The zero address for a burn. */
+  to: string;
+  /** Whether each side is on the sanctions list at the time. */
+  fromListed: boolean;
+  toListed: boolean;
+  /** Whether `observeTransfer` watched the sender (its `sanctioned` rule then covers a listed recipient). */
+  senderWatched: boolean;
+}
+
+const ZERO = "0x0000000000000000000000000000000000000000";
+
+/**
+ * The `sanctioned` alerts that the sender's rules do not raise, so that every transfer touching a listed address
+ * raises one for the party dealing with it: a listed sender's recipient; a listed recipient's sender when that
+ * sender is not watched (a system account, a pool paying out a swap); a mint to, or a burn by, a listed address
+ * (the issuer is the counterparty: the listed address is the account). Each as { account, counterparty }.
+ */
+export function sanctionedParties(t: TransferParties): { account: string; counterparty: string }[] {
+  const mint = t.from.toLowerCase() === ZERO;
+  const burn = t.to.toLowerCase() === ZERO;
+  const parties: { account: string; counterparty: string }[] = [];
+  if (t.toListed && (mint || !t.senderWatched)) {
+    parties.push(mint ? { account: t.to, counterparty: t.from } : { account: t.from, counterparty: t.to });
+  }
+  if (t.fromListed)
+    parties.push(burn ? { account: t.from, counterparty: t.to } : { account: t.to, counterparty: t.from });
+  return parties;
+}
+
 /** An attempt the compliance registry blocked (where its logs show one): a `blocked` alert, low, per attempt. */
 export function blockedAttempt(attempt: Omit<ObservedTransfer, "counterpartySanctioned">): Alert {
   return {

@@ -199,6 +199,9 @@ export function issueKey(file: string, options: IssueKeyOptions): { key: string;
   if (role === "business" && merchants.length === 0) {
     throw new KeyInputError("a business key must name at least one merchant");
   }
+  if (role === "business" && communities !== null) {
+    throw new KeyInputError("a business key reads its merchants' reports only: name no communities");
+  }
   if (role === "compliance" && merchants.length > 0) {
     throw new KeyInputError("a compliance key reads every merchant of its communities: name no merchants");
   }

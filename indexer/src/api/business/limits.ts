@@ -10,7 +10,7 @@ import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesPlugin } from "@escape.tech/graphql-armor-max-directives";
 import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
-import { GraphQLError, type ValidationContext } from "graphql";
+import { GraphQLError, Kind, type SelectionSetNode, type ValidationContext, type ValidationRule } from "graphql";
 import type { Plugin } from "graphql-yoga";
 
 export const LIMITS = {
@@ -24,6 +24,11 @@ export const LIMITS = {
   maxTokens: 2000,
   /** We define no custom directives; @include/@skip a few times is plenty, and directive floods are an attack. */
   maxDirectives: 10,
+  /**
+   * Root fields that run several SQL statements each (analytics, reports, the alert queue): at most this many per
+   * operation, so aliases cannot multiply them (graphql-armor's cost counts fields, not the work behind them).
+   */
+  maxExpensiveFields: 3,
 } as const;
 
 /** The largest request body the GraphQL endpoint reads. */
@@ -78,5 +83,49 @@ export function limitPlugins(): Plugin[] {
       onReject: [reject("COST_LIMIT", (n) => `Query cost ${n ?? "?"} exceeds the limit of ${maxCost}`)],
     }),
     blockFieldSuggestionsPlugin(),
+    { onValidate: ({ addValidationRule }) => addValidationRule(expensiveFieldsRule) },
   ] as Plugin[];
 }
+
+/** The Query fields whose resolvers run several SQL statements each. */
+export const EXPENSIVE_FIELDS: ReadonlySet<string> = new Set([
+  "analytics",
+  "merchantStatement",
+  "accountHistory",
+  "alerts",
+  "accountRisk",
+  "travelRuleRecords",
+  "frozenAccounts",
+]);
+
+/** The expensive root fields of an operation, aliases included, through fragments at the root. */
+function expensiveFields(selectionSet: SelectionSetNode, context: ValidationContext, seen = new Set<string>()): number {
+  let count = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (EXPENSIVE_FIELDS.has(selection.name.value)) count++;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      count += expensiveFields(selection.selectionSet, context, seen);
+    } else {
+      const name = selection.name.value;
+      const fragment = context.getFragment(name);
+      if (fragment && !seen.has(name)) count += expensiveFields(fragment.selectionSet, context, seen.add(name));
+    }
+  }
+  return count;
+}
+
+/** Refuses an operation with more than `LIMITS.maxExpensiveFields` expensive root fields. */
+const expensiveFieldsRule: ValidationRule = (context) => ({
+  OperationDefinition(operation) {
+    const count = expensiveFields(operation.selectionSet, context);
+    if (count > LIMITS.maxExpensiveFields) {
+      context.reportError(
+        new GraphQLError(
+          `Query asks for ${count} analytics or report fields, over the limit of ${LIMITS.maxExpensiveFields} per request: send them in separate requests`,
+          { extensions: { code: "EXPENSIVE_FIELD_LIMIT" } },
+        ),
+      );
+    }
+  },
+});

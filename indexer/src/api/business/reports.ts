@@ -719,7 +719,7 @@ async function accountRisk(_parent: unknown, args: { community: string; account:
   const sanctionsList = community.sanctionsOracle?.toLowerCase() ?? null;
   const window = num(BigInt(RISK_WINDOW_DAYS - 1) * DAY);
   const [row] = await ctx.query<RiskRow>(sql`
-    WITH head AS (SELECT max(day) AS day FROM community_day WHERE token = ${token})
+    WITH head AS (SELECT max(day) AS day FROM community_day)
     SELECT a.balance, a.kyc_tier, a.frozen, s.low, s.medium, s.high, s.severe, s.last_alert_at,
            (SELECT l.sanctioned FROM sanctions_listing l WHERE l.list = ${sanctionsList} AND l.address = ${address})
              AS sanctioned,

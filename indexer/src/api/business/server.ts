@@ -216,8 +216,9 @@ export function createBusinessApi(options: BusinessApiOptions) {
     // GraphiQL's page itself needs no key (its queries do): no context.
     if (isGraphiql) return yoga.fetch(c.req.raw, {} as ApiContext);
     try {
-      const request = await readBody(c.req.raw);
-      return await yoga.fetch(request, await context(authenticate(request)));
+      // the key first: a caller without one never gets its body read
+      const key = authenticate(c.req.raw);
+      return await yoga.fetch(await readBody(c.req.raw), await context(key));
     } catch (error) {
       return errorResponse(c, error, true);
     }

@@ -75,8 +75,8 @@ export const typeDefs = /* GraphQL */ `
     denominator: String!
     "The ratio with 6 decimals, truncated toward zero (\\"0.666666\\")."
     decimal: String!
-    "The ratio in basis points (x 10,000), truncated toward zero."
-    bps: Int!
+    "The ratio in basis points (x 10,000), truncated toward zero (a Float: a velocity can exceed 32-bit integers)."
+    bps: Float!
   }
 
   type Community {
