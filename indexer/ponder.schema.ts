@@ -1164,7 +1164,12 @@ export const federationEventKind = onchainEnum("federation_event_kind", [
   "pool_added",
   "emergency_cap_changed",
 ]);
-export const timelockOperationStatus = onchainEnum("timelock_operation_status", ["scheduled", "executed", "canceled"]);
+/**
+ * Named "operation_status", not "timelock_operation_status": Ponder 1.0's table DDL takes any type whose name starts
+ * with a PostgreSQL type's ("time", "date", "text", ...) for that built-in type and leaves it unqualified by the
+ * schema, so on PostgreSQL (not on PGlite, whose search path hides it) the table could not be created.
+ */
+export const timelockOperationStatus = onchainEnum("operation_status", ["scheduled", "executed", "canceled"]);
 
 // ---------------------------------------------------------------- running state
 

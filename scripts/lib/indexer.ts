@@ -10,8 +10,10 @@ const PONDER_BIN = path.join(ROOT, "node_modules", "ponder", "dist", "esm", "bin
 export interface IndexerOptions {
   rpcUrl: string;
   deploymentFile: string;
-  /** The embedded database's directory (PGlite). */
+  /** The embedded database's directory (PGlite), used unless `databaseUrl` is set. */
   pgliteDir: string;
+  /** A PostgreSQL database (postgresql://...) to index into instead of PGlite. */
+  databaseUrl?: string;
   port: number;
   /** The business API's keys file (API_KEYS_FILE); default indexer/.keys/api-keys.json. */
   apiKeysFile?: string;
@@ -46,7 +48,7 @@ export async function launchIndexer(options: IndexerOptions): Promise<{ service:
         DEPLOYMENT_FILE: options.deploymentFile,
         PGLITE_DIR: options.pgliteDir,
         ...(options.apiKeysFile !== undefined && { API_KEYS_FILE: options.apiKeysFile }),
-        DATABASE_URL: "",
+        DATABASE_URL: options.databaseUrl ?? "",
         DATABASE_PRIVATE_URL: "",
       },
       quiet: true,

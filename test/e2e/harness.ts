@@ -1,6 +1,6 @@
 /**
  * The end-to-end stack for indexer tests: a Hardhat node on a free port, the deployment, the simulation, and
- * Ponder on a fresh PGlite directory — each in its own process group, all stopped by `stop()`.
+ * Ponder on a fresh PGlite directory or a throwaway PostgreSQL server — each in its own process group, all stopped by `stop()`.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -8,7 +8,25 @@ import path from "node:path";
 import type { Deployment } from "../../scripts/lib/deployment";
 import { graphql, jsonRpc, rpcReady } from "../../scripts/lib/http";
 import { INDEXER_DIR, indexedBlock, launchIndexer } from "../../scripts/lib/indexer";
+import { type Postgres, postgresBin, startPostgres } from "../../scripts/lib/postgres";
 import { freePort, run, type Service, startService, stopService, waitFor } from "../../scripts/lib/processes";
+
+/** Where the indexer writes: Ponder's embedded PGlite, or a throwaway PostgreSQL server (Debian's package). */
+export type Database = "pglite" | "postgres";
+
+/**
+ * The databases the end-to-end tests run on: E2E_DATABASES (comma-separated; default both), PostgreSQL only where
+ * it is installed (else skipped with a message).
+ */
+export function e2eDatabases(): Database[] {
+  const asked = (process.env.E2E_DATABASES ?? "pglite,postgres").split(",").map((d) => d.trim()) as Database[];
+  for (const d of asked) if (d !== "pglite" && d !== "postgres") throw new Error(`E2E_DATABASES: unknown "${d}"`);
+  if (asked.includes("postgres") && postgresBin() === null) {
+    console.log("    (PostgreSQL is not installed: the end-to-end tests run on PGlite only)");
+    return asked.filter((d) => d !== "postgres");
+  }
+  return asked;
+}
 
 export { graphql, INDEXER_DIR };
 
@@ -53,6 +71,8 @@ export class Stack {
   apiUrl = "";
   /** The running `ponder start`, once `startIndexer` has returned. */
   indexer: Service | undefined;
+  /** The throwaway PostgreSQL server the indexer writes to, when started on "postgres". */
+  postgres: Postgres | undefined;
   private readonly services: Service[] = [];
   private readonly logs = new Map<string, string[]>();
   private get baseEnv() {
@@ -123,13 +143,15 @@ export class Stack {
   }
 
   /** Generates the ABIs, starts `ponder start`, and waits until it has indexed the chain's current head. */
-  async startIndexer(): Promise<void> {
+  async startIndexer(database: Database = "pglite"): Promise<void> {
+    if (database === "postgres" && !this.postgres) this.postgres = await startPostgres();
     const lines: string[] = [];
     this.logs.set("indexer", lines);
     const { service, apiUrl } = await launchIndexer({
       rpcUrl: this.rpcUrl,
       deploymentFile: this.deploymentFile,
       pgliteDir: path.join(this.tmp, "pglite"),
+      databaseUrl: database === "postgres" ? this.postgres!.url : undefined,
       port: await freePort(),
       apiKeysFile: this.apiKeysFile,
       log: (line) => {
@@ -162,6 +184,7 @@ export class Stack {
   /** Stops every service (process groups, SIGTERM then SIGKILL) and removes the temporary directory. */
   async stop({ keepFiles = false } = {}): Promise<void> {
     await Promise.all(this.services.map((service) => stopService(service, 3_000).then(() => running.delete(service))));
+    await this.postgres?.stop();
     if (!keepFiles && this.tmpDir !== undefined) fs.rmSync(this.tmpDir, { recursive: true, force: true });
   }
 }

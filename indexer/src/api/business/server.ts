@@ -22,6 +22,9 @@ import { RateLimiter } from "./rateLimit";
 import { accountHistoryCsv, merchantStatementCsv, reportResolvers } from "./reports";
 import { typeDefs } from "./typeDefs";
 
+/** How much of a body over MAX_BODY_BYTES is read and dropped, to answer 413 on a whole connection. */
+const DRAIN_BYTES = 1024 * 1024;
+
 /** The path of the business GraphQL endpoint. */
 export const GRAPHQL_PATH = "/api/graphql";
 export const KEY_HEADER = "x-api-key";
@@ -173,13 +176,18 @@ export function createBusinessApi(options: BusinessApiOptions) {
   const app = new Hono();
 
   /**
-   * Refuses bodies over MAX_BODY_BYTES before anything parses them: by the declared length, and while reading (a
-   * chunked body declares none), so no more than the limit is ever held in memory.
+   * Refuses bodies over MAX_BODY_BYTES before anything parses them, holding no more than the limit in memory. A
+   * body up to DRAIN_BYTES is read to its end and dropped, so the client reads the 413 answer on a connection left
+   * whole; a longer one (declared, or found while reading a chunked body) is cut off: the connection is reset.
    */
   async function readBody(request: Request): Promise<Request> {
     const tooLarge = () => new ApiError("BODY_TOO_LARGE", `the body exceeds ${MAX_BODY_BYTES} bytes`, 413);
-    if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) throw tooLarge();
-    if (request.method !== "POST" || request.body === null) return request;
+    const declared = Number(request.headers.get("content-length") ?? "0");
+    if (request.method !== "POST" || request.body === null) {
+      if (declared > MAX_BODY_BYTES) throw tooLarge();
+      return request;
+    }
+    if (declared > DRAIN_BYTES) throw tooLarge();
     const chunks: Uint8Array[] = [];
     let size = 0;
     const reader = request.body.getReader();
@@ -187,12 +195,13 @@ export function createBusinessApi(options: BusinessApiOptions) {
       const { done, value } = await reader.read();
       if (done) break;
       size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
+      if (size > DRAIN_BYTES) {
         await reader.cancel();
         throw tooLarge();
       }
-      chunks.push(value);
+      if (size <= MAX_BODY_BYTES) chunks.push(value);
     }
+    if (size > MAX_BODY_BYTES) throw tooLarge();
     return new Request(request.url, { method: "POST", headers: request.headers, body: Buffer.concat(chunks) });
   }
 
