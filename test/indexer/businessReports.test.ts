@@ -5,6 +5,7 @@ import {
   alertValue,
   buildHistory,
   buildStatement,
+  entryPage,
   checkEntryCap,
   decodeAlertCursor,
   decodeSettlementCursor,
@@ -402,5 +403,24 @@ describe("indexer: business API reports", () => {
       ).to.equal("BAD_DATE_RANGE");
       expect(await code(q.alerts({}, { first: 501 }, ctxFor({})))).to.equal("BAD_LIMIT");
     });
+  });
+});
+
+describe("indexer: business API report pages", () => {
+  const entries = Array.from({ length: 250 }, (_, i) => i);
+
+  it("gives the first 100 entries by default, then the page asked for", () => {
+    expect(entryPage(entries, {})).to.deep.equal(entries.slice(0, 100));
+    expect(entryPage(entries, { first: 10, offset: 245 })).to.deep.equal([245, 246, 247, 248, 249]);
+    expect(entryPage(entries, { first: 1_000, offset: 0 })).to.have.length(250);
+    expect(entryPage(entries, { offset: 300 })).to.deep.equal([]);
+  });
+
+  it("refuses pages over 1,000 entries and negative offsets with BAD_LIMIT", () => {
+    for (const args of [{ first: 1_001 }, { first: 0 }, { offset: -1 }, { offset: 1.5 }]) {
+      expect(() => entryPage(entries, args), JSON.stringify(args))
+        .to.throw()
+        .with.nested.property("extensions.code", "BAD_LIMIT");
+    }
   });
 });

@@ -868,9 +868,31 @@ export const reportResolvers = {
     travelRuleRecords,
   },
   MerchantStatement: {
+    entryCount: (statement: MerchantStatementValue) => statement.entries.length,
+    entries: (statement: MerchantStatementValue, args: EntryPageArgs) => entryPage(statement.entries, args),
     csv: (statement: MerchantStatementValue) => statementCsv(statement),
   },
   AccountHistory: {
+    entryCount: (history: AccountHistoryValue) => history.entries.length,
+    entries: (history: AccountHistoryValue, args: EntryPageArgs) => entryPage(history.entries, args),
     csv: (history: AccountHistoryValue) => historyCsv(history),
   },
 };
+
+export interface EntryPageArgs {
+  first?: number | null;
+  offset?: number | null;
+}
+
+/** The most entries one page of a statement or a history holds (the CSV holds them all). */
+export const ENTRY_PAGE = { max: 1_000, default: 100 } as const;
+
+/** A page of a report's entries: `first` of them (1..1,000, default 100) from `offset` (0 or more, default 0). */
+export function entryPage<T>(entries: readonly T[], args: EntryPageArgs): T[] {
+  const first = parseLimit(args.first ?? undefined, ENTRY_PAGE);
+  const offset = args.offset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0) {
+    throw clientError("BAD_LIMIT", `"offset" must be a whole number, 0 or more, got ${offset}`);
+  }
+  return entries.slice(offset, offset + first);
+}

@@ -263,8 +263,10 @@ export const typeDefs = /* GraphQL */ `
     net: Amount!
     "Loyalty rewards credited to customers with these sales."
     rewards: Amount!
-    "Sales and refunds, oldest first."
-    entries: [StatementEntry!]!
+    "How many sales and refunds the statement has."
+    entryCount: Int!
+    "A page of the sales and refunds, oldest first: \`first\` of them (at most 1,000) from \`offset\`."
+    entries(first: Int = 100, offset: Int = 0): [StatementEntry!]!
     """
     The same statement as CSV (RFC 4180, CRLF), one line per entry, columns: date (ISO-8601 UTC), type (sale,
     refund), reference (invoice id), counterparty, currency, amount (refunds negative), fiat_currency, fiat_amount,
@@ -300,7 +302,10 @@ export const typeDefs = /* GraphQL */ `
     closingBalance: Amount!
     received: Amount!
     sent: Amount!
-    entries: [HistoryEntry!]!
+    "How many entries the history has."
+    entryCount: Int!
+    "A page of the entries, oldest first: \`first\` of them (at most 1,000) from \`offset\`."
+    entries(first: Int = 100, offset: Int = 0): [HistoryEntry!]!
     """
     The same history as CSV (RFC 4180, CRLF), columns: date (ISO-8601 UTC), type (mint, burn, transfer),
     direction (in, out), counterparty, currency, amount (outgoing negative), balance (after the entry),
