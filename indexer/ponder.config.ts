@@ -95,7 +95,9 @@ const config = createConfig({
   networks: {
     kc: {
       chainId: deployment.chainId,
-      transport: http(process.env.PONDER_RPC_URL ?? "http://127.0.0.1:8545"),
+      // viem's default cap on a response (10 MB) stops the historical sync for good on blocks dense with logs: its
+      // eth_getLogs retry does not shrink the range for this error (seen at 600 Transfer logs a block, bench/indexer.ts).
+      transport: http(process.env.PONDER_RPC_URL ?? "http://127.0.0.1:8545", { maxResponseBodySize: 256 * 2 ** 20 }),
       pollingInterval: envNumber("PONDER_POLLING_MS", 500),
       // A local node answers as fast as we ask; hosted RPCs would rate-limit above Ponder's default of 50.
       maxRequestsPerSecond: envNumber("PONDER_MAX_RPS", isDevChain ? 500 : 50),

@@ -554,6 +554,8 @@ async function roundTripVersusSwap(c: RoundTripCase, family: string, tolerance?:
 
 describe("BridgePool (properties)", () => {
   after(() => {
+    const actions = [...stats].reduce((n, [k, c]) => (k.startsWith("command ") ? n + c : n), 0);
+    console.log(`      pool property: ${actions.toLocaleString("en-US")} actions in ${RUNS} runs`);
     if (process.env.PROPERTY_STATS !== "true") return;
     console.log("\n    how often each command ran and each outcome occurred:");
     for (const [key, n] of [...stats.entries()].sort()) console.log(`      ${key.padEnd(64)} ${n}`);

@@ -647,6 +647,8 @@ describe("CommunityToken (property)", function () {
   this.timeout(10 * 60_000);
 
   after(() => {
+    const actions = [...stats].reduce((n, [k, c]) => (k.startsWith("command ") ? n + c : n), 0);
+    console.log(`      token property: ${actions.toLocaleString("en-US")} actions in ${2 * RUNS} runs`);
     if (process.env.PROPERTY_STATS !== "true") return;
     for (const [key, count] of [...stats].sort()) console.log(`      ${key}: ${count}`);
   });

@@ -1,0 +1,372 @@
+/**
+ * The business API under load (`npm run bench:api`, and small in test/bench/api.smoke.test.ts):
+ * 1. a throwaway PostgreSQL (scripts/lib/postgres.ts), a Hardhat node and the deployment; `ponder start` indexes the
+ *    chain into schema `kc` (so Ponder's real tables, the communities, the oracle and its rates exist), then stops;
+ * 2. the bulk data is written straight into those tables (./apiSeed.ts: accounts, transfers, daily aggregates,
+ *    alerts, a busy merchant), since a chain would take hours to produce a million transfers;
+ * 3. `ponder serve --schema kc` (no indexing, API only) on one port, and a second one on another port;
+ * 4. each query (account history, merchant statement, 30-day community analytics, the alert queue) is checked once,
+ *    then loaded from separate processes (./loadClient.ts, autocannon): at a fixed rate on one server, then as fast
+ *    as it goes on one server and on two servers at once (one client each, throughputs added).
+ */
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { issueKey } from "../../indexer/src/api/business/keys";
+import { generateAbis } from "../../scripts/gen-abis";
+import { jsonRpc, rpcReady } from "../../scripts/lib/http";
+import { indexedBlock } from "../../scripts/lib/indexer";
+import { type Postgres, startPostgres } from "../../scripts/lib/postgres";
+import { freePort, run, type Service, startService, stopService, waitFor } from "../../scripts/lib/processes";
+import { address, BUSY_MERCHANT, HOT_ACCOUNT, type SeedPlan, seedPlan, seedSql } from "./apiSeed";
+import type { LoadResult, LoadSpec } from "./loadClient";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const INDEXER_DIR = path.join(ROOT, "indexer");
+const HARDHAT_BIN = path.join(ROOT, "node_modules", ".bin", "hardhat");
+const PONDER_BIN = path.join(ROOT, "node_modules", "ponder", "dist", "esm", "bin", "ponder.js");
+const LOAD_CLIENT = path.join(__dirname, "loadClient.ts");
+const DAY = 86_400;
+/** An ordinary account of the first community (account n belongs to token n mod the token count). */
+const TYPICAL_ACCOUNT = address(4);
+
+export interface ApiBenchOptions {
+  accounts: number;
+  transfers: number;
+  /** Seconds of load per query and mode. */
+  seconds: number;
+  /** The fixed rate (requests/s) of the first pass. */
+  rate: number;
+  /** Connections of each load client (default 16). */
+  connections?: number;
+  /** Progress lines. */
+  log?: (line: string) => void;
+}
+
+/** accountHistory: the hot account (~200 entries); accountHistoryTypical: an ordinary one (a few entries). */
+export type QueryName = "accountHistory" | "accountHistoryTypical" | "merchantStatement" | "analytics" | "alerts";
+
+export interface LoadRow extends LoadResult {
+  query: QueryName;
+  servers: 1 | 2;
+  /** The fixed rate asked for, or null for as fast as it goes. */
+  target: number | null;
+  /** The machine's 1-minute load average at the end of the run (other processes share the cores). */
+  load: number;
+}
+
+export interface QueryCheck {
+  query: QueryName;
+  /** What one answer holds ("201 entries", ...). */
+  holds: string;
+  bytes: number;
+  ok: boolean;
+  error?: string;
+}
+
+export interface ApiBenchResult {
+  plan: SeedPlan;
+  /** Row counts of the main tables after the seed. */
+  tables: Record<string, number>;
+  seconds: { chainAndIndex: number; seed: number };
+  range: { from: string; to: string };
+  checks: QueryCheck[];
+  rows: LoadRow[];
+  commands: string[];
+}
+
+const isoDay = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
+
+/** The queries' GraphQL documents, for the seeded data. */
+export function benchQueries(community: string, from: string, to: string): Record<QueryName, string> {
+  return {
+    accountHistory: `{ accountHistory(community: "${community}", account: "${HOT_ACCOUNT}", from: "${from}", to: "${to}") {
+      openingBalance { value } closingBalance { value } sent { value } received { value }
+      entries { time kind direction counterparty amount { value } balance { value } transactionHash } } }`,
+    accountHistoryTypical: `{ accountHistoryTypical: accountHistory(community: "${community}", account: "${TYPICAL_ACCOUNT}",
+      from: "${from}", to: "${to}") { openingBalance { value } closingBalance { value } sent { value } received { value }
+      entries { time kind direction counterparty amount { value } balance { value } transactionHash } } }`,
+    merchantStatement: `{ merchantStatement(merchant: "${BUSY_MERCHANT}", from: "${from}", to: "${to}") {
+      saleCount sales { value } fiatSales { value } refundCount refunds { value } net { value } rewards { value }
+      entries { time type invoiceId counterparty amount { value } fiatAmount { value currency } transactionHash } } }`,
+    analytics: `{ analytics(community: "${community}", from: "${from}", to: "${to}") {
+      holders activeUsers retention { decimal } transactionCount volume { value currency formatted }
+      velocity { decimal } gini { decimal } localTradeShare { decimal } registeredBusinesses
+      merchantSales { paymentCount kcShare { decimal } }
+      crossBorder { count corridors { corridor count volume { formatted } } }
+      pools { symbol volume { value } } governance { participation { decimal } }
+      daily { date transactionCount volume { value } activeUsers holders alertCount } } }`,
+    alerts: `{ alerts(first: 100) { items { id rule severity community account counterparty amount { value }
+      transactionHash time } pageInfo { hasNextPage endCursor } } }`,
+  };
+}
+
+/** What one answer holds, for the checks table; throws if the answer has errors or no data. */
+function describe(query: QueryName, body: { data?: Record<string, unknown>; errors?: { message: string }[] }): string {
+  if (body.errors?.length) throw new Error(body.errors.map((e) => e.message).join("; "));
+  const data = body.data?.[query] as Record<string, unknown> | undefined;
+  if (!data) throw new Error("no data");
+  const count = (key: string) => (Array.isArray(data[key]) ? (data[key] as unknown[]).length : 0);
+  switch (query) {
+    case "accountHistory":
+    case "accountHistoryTypical":
+      return `${count("entries")} entries`;
+    case "merchantStatement":
+      return `${data.saleCount} sales, ${data.refundCount} refunds`;
+    case "analytics":
+      return `${count("daily")} days, ${data.transactionCount} transfers, ${data.activeUsers} active`;
+    case "alerts":
+      return `${count("items")} alerts`;
+  }
+}
+
+function runLoadClient(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", LOAD_CLIENT, JSON.stringify(spec)],
+      { cwd: ROOT, maxBuffer: 1 << 20 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`load client failed: ${error.message}\n${stderr}`));
+        else resolve(JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}") as LoadResult);
+      },
+    );
+  });
+}
+
+export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchResult> {
+  const log = options.log ?? (() => undefined);
+  const connections = options.connections ?? 16;
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kc-bench-api-"));
+  const deploymentFile = path.join(tmp, "deployment.json");
+  const keysFile = path.join(tmp, "api-keys.json");
+  const services: Service[] = [];
+  let pg: Postgres | undefined;
+  const commands: string[] = [];
+  try {
+    const t0 = Date.now();
+    pg = await startPostgres({ settings: { shared_buffers: "2GB", max_connections: "200" } });
+    const databaseUrl = pg.url;
+    log(`PostgreSQL on port ${pg.port}`);
+
+    const rpcPort = await freePort();
+    const rpcUrl = `http://127.0.0.1:${rpcPort}`;
+    const chain = startService("chain", HARDHAT_BIN, ["node", "--hostname", "127.0.0.1", "--port", String(rpcPort)], {
+      cwd: ROOT,
+      quiet: true,
+    });
+    services.push(chain);
+    commands.push(`npx hardhat node --port ${rpcPort}`);
+    await waitFor("the Hardhat node", () => rpcReady(rpcUrl), { service: chain, timeoutMs: 60_000 });
+    const env = {
+      HARDHAT_DISABLE_TELEMETRY_PROMPT: "true",
+      PONDER_TELEMETRY_DISABLED: "true",
+      DEPLOYMENT_FILE: deploymentFile,
+      RPC_URL: rpcUrl,
+      PONDER_RPC_URL: rpcUrl,
+      DATABASE_URL: databaseUrl,
+      API_KEYS_FILE: keysFile,
+    };
+    await run(HARDHAT_BIN, ["run", "--network", "localhost", "scripts/deploy.ts"], { cwd: ROOT, env });
+    commands.push("npx hardhat run --network localhost scripts/deploy.ts");
+    log("deployed");
+
+    // Ponder 1.0.0 writes a column of an enum whose name starts with a built-in type's ("time...", "date...") without
+    // its schema, so creating such a table fails unless the schema is on the search path (harmless otherwise).
+    pg.psql("ALTER DATABASE kc SET search_path TO kc, public");
+    generateAbis();
+    const indexer = await startPonder("indexer", ["start", "--schema", "kc"], env, services);
+    commands.push(`ponder start --schema kc (DATABASE_URL=${databaseUrl})`);
+    const head = Number(await jsonRpc<string>(rpcUrl, "eth_blockNumber"));
+    await waitFor("the indexer's /ready", async () => (await fetch(`${indexer.url}/ready`)).ok, {
+      service: indexer.service,
+      timeoutMs: 300_000,
+    });
+    await waitFor(`block ${head}`, async () => (await indexedBlock(indexer.url)) >= head, {
+      service: indexer.service,
+      timeoutMs: 120_000,
+    });
+    await stopService(indexer.service);
+    await stopService(chain);
+    log(`indexed the deployment (block ${head}) into PostgreSQL`);
+    const chainAndIndex = (Date.now() - t0) / 1000;
+
+    const headTime = Number(pg.psql(`SELECT max(block_timestamp) FROM kc._ponder_status`).trim());
+    const tokens = pg
+      .psql(`SELECT id, lower(token), currency FROM kc.community_profile ORDER BY launch_block, id`)
+      .trim()
+      .split("\n")
+      .map((line) => {
+        const [community = "", token = "", currency = ""] = line.split("|");
+        return { community, token, currency };
+      });
+    const plan = seedPlan(
+      options.accounts,
+      options.transfers,
+      { day: headTime - (headTime % DAY), time: headTime },
+      tokens,
+    );
+    const t1 = Date.now();
+    log(`writing ${plan.accounts} accounts and ${plan.transfers} transfers into the tables...`);
+    try {
+      pg.psql(seedSql(plan));
+    } catch (error) {
+      throw new Error(`the seed failed: ${String((error as { stderr?: string }).stderr ?? error)}`);
+    }
+    const seed = (Date.now() - t1) / 1000;
+    log(`seeded in ${seed.toFixed(0)} s`);
+    const tables: Record<string, number> = {};
+    for (const table of ["account", "transfer", "account_day", "community_day", "alert", "payment", "refund"]) {
+      tables[table] = Number(pg.psql(`SELECT count(*) FROM kc.${table}`).trim());
+    }
+
+    const { key } = issueKey(keysFile, {
+      label: "bench",
+      role: "compliance",
+      ratePerSecond: 1_000_000,
+      burst: 1_000_000,
+    });
+    // NODE_ENV=production as in a deployment: otherwise graphql-js checks every instanceof for a second copy of
+    // itself (a few % of the CPU of a request)
+    const serveEnv = { ...env, NODE_ENV: "production" };
+    const servers = [
+      await startPonder("api-1", ["serve", "--schema", "kc"], serveEnv, services),
+      await startPonder("api-2", ["serve", "--schema", "kc"], serveEnv, services),
+    ];
+    commands.push(
+      "NODE_ENV=production ponder serve --schema kc --port <p1>",
+      "NODE_ENV=production ponder serve --schema kc --port <p2>",
+    );
+
+    const from = isoDay(plan.headDay - 29 * DAY);
+    const to = isoDay(plan.headDay);
+    const community = tokens[0]!.community;
+    const queries = benchQueries(community, from, to);
+    const headers = { "content-type": "application/json", "x-api-key": key };
+    const bodies = Object.fromEntries(
+      Object.entries(queries).map(([name, query]) => [name, JSON.stringify({ query })]),
+    ) as Record<QueryName, string>;
+
+    const checks: QueryCheck[] = [];
+    for (const query of Object.keys(queries) as QueryName[]) {
+      for (const server of servers) {
+        const response = await fetch(`${server.url}/api/graphql`, { method: "POST", headers, body: bodies[query] });
+        const text = await response.text();
+        let check: QueryCheck;
+        try {
+          if (!response.ok) throw new Error(`HTTP ${response.status}: ${text.slice(0, 300)}`);
+          check = { query, holds: describe(query, JSON.parse(text)), bytes: text.length, ok: true };
+        } catch (error) {
+          check = { query, holds: "", bytes: text.length, ok: false, error: (error as Error).message };
+        }
+        if (server === servers[0]) checks.push(check);
+        else if (!check.ok) checks.push(check);
+      }
+    }
+    const hold = process.env.BENCH_API_HOLD;
+    if (hold) {
+      // for profiling by hand: the servers, the key and the database, until SIGUSR2
+      fs.writeFileSync(hold, JSON.stringify({ urls: servers.map((s) => s.url), key, db: databaseUrl, bodies }));
+      log(`holding: ${hold} (kill -USR2 ${process.pid} to go on)`);
+      await new Promise((resolve) => process.once("SIGUSR2", resolve));
+    }
+    log(`checked: ${checks.map((c) => `${c.query} ${c.ok ? c.holds : `FAILED ${c.error}`}`).join("; ")}`);
+
+    const rows: LoadRow[] = [];
+    const spec = (url: string, query: QueryName, rate?: number): LoadSpec => ({
+      url: `${url}/api/graphql`,
+      body: bodies[query],
+      headers,
+      seconds: options.seconds,
+      connections,
+      ...(rate !== undefined && { rate }),
+    });
+    commands.push(
+      `node -r ts-node/register bench/lib/loadClient.ts '<spec>' (autocannon, POST, ${connections} connections, ` +
+        `${options.seconds} s per run)`,
+    );
+    // A run that overloads a server leaves it answering the requests already sent for a while: each run starts once
+    // both servers answer /health promptly again.
+    const settle = () =>
+      Promise.all(
+        servers.map((server) =>
+          waitFor(
+            `${server.url} to settle`,
+            async () => {
+              const started = Date.now();
+              await (await fetch(`${server.url}/health`)).text();
+              return Date.now() - started < 50;
+            },
+            { service: server.service, timeoutMs: 120_000, intervalMs: 500 },
+          ),
+        ),
+      );
+    for (const query of Object.keys(queries) as QueryName[]) {
+      const load = () => Math.round(os.loadavg()[0]! * 10) / 10;
+      await settle();
+      const fixed = await runLoadClient(spec(servers[0]!.url, query, options.rate));
+      rows.push({ query, servers: 1, target: options.rate, ...fixed, load: load() });
+      log(`${query} at ${options.rate}/s: ${fixed.requestsPerSecond}/s p95 ${fixed.p95} ms`);
+      await settle();
+      const one = await runLoadClient(spec(servers[0]!.url, query));
+      rows.push({ query, servers: 1, target: null, ...one, load: load() });
+      await settle();
+      const both = await Promise.all(servers.map((s) => runLoadClient(spec(s.url, query))));
+      rows.push({ query, servers: 2, target: null, ...combine(both), load: load() });
+      log(`${query} max: 1 server ${one.requestsPerSecond}/s, 2 servers ${rows.at(-1)!.requestsPerSecond}/s`);
+    }
+    return { plan, tables, seconds: { chainAndIndex, seed }, range: { from, to }, checks, rows, commands };
+  } finally {
+    for (const service of services.reverse()) await stopService(service);
+    await pg?.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Two clients' results as one: requests added, percentiles the worse of the two (no merged histogram). */
+function combine(results: LoadResult[]): LoadResult {
+  const sum = (key: keyof LoadResult) => results.reduce((acc, r) => acc + r[key], 0);
+  const worst = (key: keyof LoadResult) => Math.max(...results.map((r) => r[key]));
+  return {
+    requests: sum("requests"),
+    requestsPerSecond: sum("requestsPerSecond"),
+    p50: worst("p50"),
+    p95: worst("p95"),
+    p99: worst("p99"),
+    max: worst("max"),
+    non2xx: sum("non2xx"),
+    errors: sum("errors"),
+    timeouts: sum("timeouts"),
+  };
+}
+
+/** Starts `ponder <args>` on a free port and waits until it listens. */
+async function startPonder(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  services: Service[],
+): Promise<{ service: Service; url: string }> {
+  let port: number | undefined;
+  const lines: string[] = [];
+  const service = startService(name, process.execPath, [PONDER_BIN, ...args, "--port", String(await freePort())], {
+    cwd: INDEXER_DIR,
+    env,
+    quiet: true,
+    log: (line) => {
+      lines.push(line);
+      if (process.env.BENCH_API_HOLD) fs.appendFileSync(`${process.env.BENCH_API_HOLD}.${name}.log`, `${line}\n`);
+      if (lines.length > 40) lines.shift();
+      const match = /Started listening on port (\d+)/.exec(line);
+      if (match) port = Number(match[1]);
+    },
+  });
+  services.push(service);
+  try {
+    await waitFor(`${name} to listen`, async () => port !== undefined, { service, timeoutMs: 120_000 });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\n${lines.join("\n")}`);
+  }
+  return { service, url: `http://127.0.0.1:${port}` };
+}
