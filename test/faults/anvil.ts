@@ -1,0 +1,90 @@
+/**
+ * anvil (npm @foundry-rs/anvil) for the fault tests: started on a port of our choosing, optionally with a state file
+ * it loads at start and dumps on SIGTERM (so the chain, its blocks and their hashes survive a restart on the same
+ * port), and a JSON-RPC proxy that gives deploy.ts and simulate.ts the Hardhat node's automine behaviour.
+ */
+import http from "node:http";
+import path from "node:path";
+import { jsonRpc, rpcReady } from "../../scripts/lib/http";
+import { freePort, type Service, startService, waitFor } from "../../scripts/lib/processes";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+/** The binary of @foundry-rs/anvil's platform package (the package's bin.mjs launcher would add a node process). */
+export const ANVIL_BIN = path.join(ROOT, "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
+
+export interface AnvilOptions {
+  port: number;
+  /** Load the chain from this file if it exists, dump it there on exit (anvil --state). */
+  stateFile?: string;
+  /** Mine a block every this many seconds (as well as on each transaction, unless automine is turned off). */
+  blockTime?: number;
+  /** Receives every line anvil prints. */
+  log?: (line: string) => void;
+}
+
+/** Starts anvil and waits until it answers; the caller stops it (stopService: SIGTERM, so it dumps its state). */
+export async function startAnvil(options: AnvilOptions): Promise<Service> {
+  const args = ["--host", "127.0.0.1", "--port", String(options.port), "--accounts", "20", "--chain-id", "31337"];
+  if (options.stateFile !== undefined) args.push("--state", options.stateFile);
+  if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
+  const service = startService("anvil", ANVIL_BIN, args, { quiet: true, log: options.log });
+  await waitFor("anvil", () => rpcReady(`http://127.0.0.1:${options.port}`), { service, timeoutMs: 30_000 });
+  return service;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A JSON-RPC proxy to anvil with the Hardhat node's automine behaviour, for deploy.ts and simulate.ts: a send is
+ * answered once its receipt exists (anvil answers first and mines a moment later), and gas estimates are padded
+ * (anvil estimates against the pending block, whose timestamp may differ from the one the transaction lands in).
+ */
+export async function automineProxy(target: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const forward = async (body: unknown) =>
+    (await (
+      await fetch(target, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      })
+    ).json()) as unknown;
+  const settle = async (request: { method?: string }, answer: { result?: unknown }) => {
+    if (request.method === "eth_estimateGas" && typeof answer.result === "string") {
+      answer.result = `0x${((BigInt(answer.result) * 3n) / 2n + 100_000n).toString(16)}`;
+    }
+    const sent = request.method === "eth_sendRawTransaction" || request.method === "eth_sendTransaction";
+    if (sent && typeof answer.result === "string") {
+      for (let i = 0; i < 5_000; i++) {
+        if (await jsonRpc(target, "eth_getTransactionReceipt", [answer.result])) break;
+        await sleep(2);
+      }
+    }
+    return answer;
+  };
+  const server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (chunk: Buffer) => (raw += chunk.toString()));
+    req.on("end", () => {
+      void (async () => {
+        try {
+          const body = JSON.parse(raw) as { method?: string } | { method?: string }[];
+          const answer = (await forward(body)) as { result?: unknown } | { result?: unknown }[];
+          const settled = Array.isArray(body)
+            ? await Promise.all(body.map((r, i) => settle(r, (answer as { result?: unknown }[])[i]!)))
+            : await settle(body, answer as { result?: unknown });
+          res.setHeader("content-type", "application/json");
+          res.end(JSON.stringify(settled));
+        } catch (error) {
+          res.statusCode = 502;
+          res.end(String(error));
+        }
+      })();
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
