@@ -749,7 +749,7 @@ export function describeBusinessApi(context: () => BusinessApiContext): void {
           };
         }>(
           `query ($m: Address!, $from: Date!, $to: Date!) { merchantStatement(merchant: $m, from: $from, to: $to) {
-             saleCount sales { raw } refundCount refunds { raw } net { raw } entryCount entries(first: 1000) { type } csv } }`,
+             saleCount sales { raw } refundCount refunds { raw } net { raw } entryCount entries { type } csv } }`,
           args,
           businessKey,
         );
@@ -765,7 +765,7 @@ export function describeBusinessApi(context: () => BusinessApiContext): void {
         expect(s.refunds.raw).to.equal(sum(refunds).toString());
         expect(s.net.raw).to.equal((sum(sales) - sum(refunds)).toString());
         expect(s.entryCount).to.equal(sales.length + refunds.length);
-        expect(s.entries.length).to.equal(s.entryCount);
+        expect(s.entries.length).to.equal(Math.min(s.entryCount, 100)); // the first page
         const lines = s.csv.split("\r\n").filter((l) => l !== "");
         expect(lines[0]).to.equal(
           "date,type,reference,counterparty,currency,amount,fiat_currency,fiat_amount,loyalty_reward,transaction_hash",
@@ -803,7 +803,7 @@ export function describeBusinessApi(context: () => BusinessApiContext): void {
           };
         }>(
           `query ($c: ID!, $a: Address!, $from: Date!, $to: Date!) { accountHistory(community: $c, account: $a, from: $from, to: $to) {
-             openingBalance { raw } closingBalance { raw } entryCount entries(first: 1000) { direction amount { raw } balance { raw } transactionHash } csv } }`,
+             openingBalance { raw } closingBalance { raw } entryCount entries { direction amount { raw } balance { raw } transactionHash } csv } }`,
           { c: watched.community, a: watched.account, from: utcDate(first), to: utcDate(last) },
         );
         const token = CommunityToken__factory.connect(community.token, c.provider);
@@ -814,8 +814,9 @@ export function describeBusinessApi(context: () => BusinessApiContext): void {
         const account = lower(watched.account);
         const involved = (await transfers(community.token)).filter((t) => t.from === account || t.to === account);
         const sides = involved.reduce((n, t) => n + (t.from === account ? 1 : 0) + (t.to === account ? 1 : 0), 0);
-        expect(h.entries.length).to.equal(sides);
         expect(h.entryCount).to.equal(sides);
+        expect(sides, "the history fits its first page").to.be.at.most(100);
+        expect(h.entries.length).to.equal(sides);
         expect(h.entries.at(-1)!.balance.raw).to.equal(h.closingBalance.raw);
         const url =
           `${c.baseUrl}/api/reports/account-history.csv?community=${watched.community}&account=${watched.account}` +

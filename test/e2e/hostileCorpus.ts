@@ -115,9 +115,9 @@ export function hostileCorpus(key: string, count = 520, seed = 7): HostileReques
       const depth = r.int(9, 60);
       return post("deep", `depth ${depth}`, `{ ${"communities { ".repeat(depth)}id${" }".repeat(depth)} }`);
     },
-    // wide: many fields
+    // wide: more fields than the token limit lets through (a repeated field merges into one: harmless under it)
     () => {
-      const width = r.int(500, 3_000);
+      const width = r.int(2_100, 6_000);
       return post("wide", `${width} fields`, `{ communities { ${"id ".repeat(width)}} }`);
     },
     // alias bombs
