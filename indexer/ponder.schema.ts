@@ -2487,3 +2487,21 @@ export const alertState = onchainTable(
   }),
   (table) => ({ pk: primaryKey({ columns: [table.token, table.account] }) }),
 );
+
+// ---------------------------------------------------------------- the handlers' own lookups
+
+/**
+ * Lists the handlers look rows up by, keyed so the store finds them by key: a handler never queries by another column
+ * (a raw query flushes Ponder's indexing cache and leaves it incomplete, so every later miss goes to the database).
+ * `scope` names the list and the shape of its entries (`Trails` in src/trail.ts); `key` is, say, a transaction hash.
+ * Internal: the GraphQL tables API leaves it out.
+ */
+export const trail = onchainTable(
+  "trail",
+  (t) => ({
+    scope: t.text().notNull(),
+    key: t.text().notNull(),
+    entries: t.json().$type<unknown[]>().notNull(),
+  }),
+  (table) => ({ pk: primaryKey({ columns: [table.scope, table.key] }) }),
+);

@@ -6,7 +6,6 @@
  * the member's pools before its MemberSuspended log, a readmission reopens them before MemberReadmitted: those
  * handlers find the pools by their Paused / Unpaused logs in the same transaction.
  */
-import { and, eq, gt, inArray, lt } from "ponder";
 import { ponder } from "ponder:registry";
 import type { Context } from "ponder:registry";
 import {
@@ -17,12 +16,12 @@ import {
   federationParameter,
   federationPool,
   parameterChange,
-  poolEvent,
   seat,
 } from "ponder:schema";
 import type { Address, Hex } from "viem";
-import { changeFederation, changeVoter, FEDERATION, memberOfKey, recountMembers, votesOf } from "./federationStore";
+import { awaitProposal, changeFederation, changeVoter, memberOfKey, recountMembers, votesOf } from "./federationStore";
 import { logColumns } from "./store";
+import { appendTrail, trailOf } from "./trail";
 
 type Db = Context["db"];
 type FederationEventInsert = typeof federationEvent.$inferInsert;
@@ -34,6 +33,7 @@ async function recordEvent(
   row: Omit<FederationEventInsert, keyof ReturnType<typeof logColumns>>,
 ): Promise<void> {
   await db.insert(federationEvent).values({ ...logColumns(event), ...row });
+  await awaitProposal(db, event, "federation_event");
 }
 
 // ---------------------------------------------------------------- membership
@@ -57,6 +57,7 @@ ponder.on("Federation:MemberAdmitted", async ({ event, context }) => {
     key,
     account: launcher,
   });
+  await appendTrail(context.db, "federation_members", "", { id });
   await recountMembers(context.db, at);
 });
 
@@ -92,34 +93,19 @@ ponder.on("Federation:MemberLaunched", async ({ event, context }) => {
 /**
  * The pools a suspension (or readmission) paused (or reopened): the Paused (Unpaused) logs the Federation sent in
  * this transaction after its previous MemberSuspended or MemberReadmitted log there (a proposal may suspend several
- * members in one transaction) and before this one.
+ * members in one transaction) and before this one, as the transaction's `federation_actions` trail has them; notes
+ * this log there too.
  */
 async function poolsActedOn(db: Db, event: LogEvent, kind: "paused" | "unpaused"): Promise<Address[]> {
   const tx = event.transaction.hash;
-  const earlier = await db.sql
-    .select({ logIndex: federationEvent.logIndex })
-    .from(federationEvent)
-    .where(
-      and(
-        eq(federationEvent.transactionHash, tx),
-        inArray(federationEvent.kind, ["member_suspended", "member_readmitted"]),
-        lt(federationEvent.logIndex, event.log.logIndex),
-      ),
-    );
-  const after = Math.max(-1, ...earlier.map((e) => e.logIndex));
-  const rows = await db.sql
-    .select({ pool: poolEvent.pool })
-    .from(poolEvent)
-    .where(
-      and(
-        eq(poolEvent.transactionHash, tx),
-        eq(poolEvent.kind, kind),
-        eq(poolEvent.account, FEDERATION.federation),
-        gt(poolEvent.logIndex, after),
-        lt(poolEvent.logIndex, event.log.logIndex),
-      ),
-    );
-  return rows.map((r) => r.pool);
+  const actions = (await trailOf(db, "federation_actions", tx)).filter((a) => a.logIndex < event.log.logIndex);
+  const after = Math.max(-1, ...actions.filter((a) => !a.pool).map((a) => a.logIndex));
+  const pools = actions.filter((a) => a.kind === kind && a.logIndex > after).map((a) => a.pool!);
+  await appendTrail(db, "federation_actions", tx, {
+    logIndex: event.log.logIndex,
+    kind: kind === "paused" ? "suspended" : "readmitted",
+  });
+  return pools;
 }
 
 ponder.on("Federation:MemberSuspended", async ({ event, context }) => {
@@ -241,6 +227,7 @@ ponder.on("Federation:ParameterChanged", async ({ event, context }) => {
     .onConflictDoUpdate((p) => ({ value: newValue, changeCount: p.changeCount + 1, updatedAt: at }));
   // `proposalId` is set by the federation governor's ProposalExecuted, later in the same transaction.
   await context.db.insert(parameterChange).values({ ...logColumns(event), parameter, oldValue, newValue });
+  await awaitProposal(context.db, event, "parameter_change");
 });
 
 ponder.on("Federation:PoolAdded", async ({ event, context }) => {

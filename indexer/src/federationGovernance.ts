@@ -10,13 +10,19 @@
  * canceled too, without a governor log. A proposal's execution runs its actions before ProposalExecuted: the grants,
  * parameter changes and membership events of that transaction are linked to it then.
  */
-import { and, eq, isNull } from "ponder";
 import { ponder } from "ponder:registry";
 import type { Context } from "ponder:registry";
-import { federationEvent, mutualAidGrant, parameterChange, proposal, timelockOperation } from "ponder:schema";
+import { proposal, timelockOperation } from "ponder:schema";
 import type { Address, Hex } from "viem";
 import { zeroHash } from "viem";
-import { changeFederation, changeVoter, FEDERATION, federationQuorumAt } from "./federationStore";
+import {
+  changeFederation,
+  changeVoter,
+  checkpoint,
+  claimProposalEffects,
+  FEDERATION,
+  federationQuorumAt,
+} from "./federationStore";
 import {
   type GovernorOwner,
   insertProposal,
@@ -29,6 +35,7 @@ import {
   type SettingKind,
   type VoteLog,
 } from "./governanceStore";
+import { appendTrail, trailOf } from "./trail";
 
 type Db = Context["db"];
 
@@ -54,17 +61,10 @@ ponder.on("FederationGovernor:ProposalQueued", async ({ event, context }) => {
   const { db } = context;
   await proposalQueued(db, event);
   // The operation the governor scheduled in this transaction: the timelock's CallScheduled logs precede this one.
-  const scheduled = await db.sql
-    .select({ id: timelockOperation.id })
-    .from(timelockOperation)
-    .where(
-      and(
-        eq(timelockOperation.scheduledTransaction, event.transaction.hash),
-        eq(timelockOperation.timelock, FEDERATION.timelock),
-        isNull(timelockOperation.proposalId),
-      ),
-    );
-  const operation = scheduled.at(-1)?.id ?? null;
+  let operation: Hex | null = null;
+  for (const { id } of await trailOf(db, "scheduled_operations", event.transaction.hash)) {
+    if ((await db.find(timelockOperation, { id }))?.proposalId == null) operation = id;
+  }
   if (operation === null) return;
   await db.update(timelockOperation, { id: operation }).set({ proposalId: event.args.proposalId });
   await db
@@ -76,12 +76,7 @@ ponder.on("FederationGovernor:ProposalExecuted", async ({ event, context }) => {
   const { db } = context;
   await proposalExecuted(db, event);
   // What the proposal's actions emitted, earlier in this transaction, is the proposal's doing.
-  const proposalId = event.args.proposalId;
-  const sameTransaction = (table: typeof mutualAidGrant | typeof parameterChange | typeof federationEvent) =>
-    and(eq(table.transactionHash, event.transaction.hash), isNull(table.proposalId));
-  await db.sql.update(mutualAidGrant).set({ proposalId }).where(sameTransaction(mutualAidGrant));
-  await db.sql.update(parameterChange).set({ proposalId }).where(sameTransaction(parameterChange));
-  await db.sql.update(federationEvent).set({ proposalId }).where(sameTransaction(federationEvent));
+  await claimProposalEffects(db, event.transaction.hash, event.args.proposalId);
 });
 
 ponder.on("FederationGovernor:ProposalCanceled", ({ event, context }) => proposalCanceled(context.db, event));
@@ -132,16 +127,18 @@ ponder.on("FederationGovernor:ProposalThresholdSet", ({ event, context }) =>
     event.args.newProposalThreshold,
   ),
 );
-ponder.on("FederationGovernor:QuorumNumeratorUpdated", ({ event, context }) =>
-  changeSetting(
+ponder.on("FederationGovernor:QuorumNumeratorUpdated", async ({ event, context }) => {
+  const { oldQuorumNumerator, newQuorumNumerator } = event.args;
+  await changeSetting(
     context.db,
     event,
     "quorumNumerator",
     "quorum_numerator_updated",
-    event.args.oldQuorumNumerator,
-    event.args.newQuorumNumerator,
-  ),
-);
+    oldQuorumNumerator,
+    newQuorumNumerator,
+  );
+  await checkpoint(context.db, event.log.address, event.block.timestamp, newQuorumNumerator);
+});
 ponder.on("FederationTimelock:MinDelayChange", ({ event, context }) =>
   changeSetting(
     context.db,
@@ -186,6 +183,9 @@ ponder.on("FederationTimelock:CallScheduled", async ({ event, context }) => {
       values: [...op.values, value],
       datas: [...op.datas, data],
     }));
+  if (event.args.index === 0n) {
+    await appendTrail(context.db, "scheduled_operations", event.transaction.hash, { id });
+  }
 });
 
 ponder.on("FederationTimelock:CallSalt", async ({ event, context }) => {

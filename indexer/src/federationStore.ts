@@ -3,22 +3,23 @@
  * voter's row, a mutual-aid token's row, members found by a column, and the recount of members after a change of
  * standing or charter.
  */
-import { and, asc, eq, inArray, lte } from "ponder";
 import type { Context } from "ponder:registry";
 import {
   federation,
+  federationEvent,
   federationMember,
   federationVoter,
-  governanceEvent,
   mutualAidFundToken,
-  seatEvent,
+  mutualAidGrant,
+  parameterChange,
 } from "ponder:schema";
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import { getAddress, zeroAddress } from "viem";
 import { deployment } from "../deployment";
 import { sameAddress } from "./lib/bridge";
 import { federationQuorum, isFullMember, valueAt } from "./lib/federation";
 import { tokenCommunity } from "./bridgeStore";
+import { appendTrail, setTrail, trailOf, type Trails } from "./trail";
 
 type Db = Context["db"];
 type FederationRow = typeof federation.$inferSelect;
@@ -136,13 +137,20 @@ export async function changeFundToken(
     .onConflictDoUpdate((row) => ({ ...change(row), updatedAt: at }));
 }
 
-/** The ids of the members whose `column` is `value` (a raw select: the store API finds rows by key only). */
+/** The members, in order of admission (the `federation_members` trail, which MemberAdmitted extends). */
+async function members(db: Db): Promise<MemberRow[]> {
+  const rows: MemberRow[] = [];
+  for (const { id } of await trailOf(db, "federation_members", "")) {
+    const row = await db.find(federationMember, { id });
+    if (!row) throw new Error(`member ${id} is in the federation's trail but has no row`);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The ids of the members whose `column` is `value`. */
 export async function membersWhere(db: Db, column: "key" | "timelock" | "delegate", value: string): Promise<string[]> {
-  const rows = await db.sql
-    .select({ id: federationMember.id })
-    .from(federationMember)
-    .where(eq(federationMember[column], value.toLowerCase() as Address));
-  return rows.map((r) => r.id);
+  return (await members(db)).filter((m) => m[column] !== null && sameAddress(m[column], value)).map((m) => m.id);
 }
 
 /** The id of the member with `key`; null if none was admitted under it. */
@@ -151,67 +159,75 @@ export async function memberOfKey(db: Db, key: string): Promise<string | null> {
 }
 
 /**
+ * Notes a row a federation proposal's execution may have written (a grant, a parameter change, a federation event),
+ * for the governor's ProposalExecuted later in the transaction to claim (`claimProposalEffects`).
+ */
+export async function awaitProposal(
+  db: Db,
+  event: { id: string; transaction: { hash: Hex } },
+  table: Trails["proposal_effects"]["table"],
+): Promise<void> {
+  await appendTrail(db, "proposal_effects", event.transaction.hash, { table, id: event.id });
+}
+
+/** Sets `proposalId` on the rows written earlier in the transaction that no proposal claimed yet. */
+export async function claimProposalEffects(db: Db, transaction: Hex, proposalId: bigint): Promise<void> {
+  const tables = {
+    mutual_aid_grant: mutualAidGrant,
+    parameter_change: parameterChange,
+    federation_event: federationEvent,
+  };
+  for (const { table, id } of await trailOf(db, "proposal_effects", transaction)) {
+    await db.update(tables[table], { id }).set({ proposalId });
+  }
+  await setTrail(db, "proposal_effects", transaction, []);
+}
+
+/**
  * Recomputes every member's `isFullMember` against the federation's current charter, and the federation's member
  * counts: after an admission, a launch, a suspension, a readmission, a ratification or an acceptance.
  */
 export async function recountMembers(db: Db, at: bigint): Promise<void> {
   const current = (await changeFederation(db, at, () => ({}))).charterVersion;
-  const members: Pick<MemberRow, "id" | "status" | "charterVersion" | "isFullMember">[] = await db.sql
-    .select({
-      id: federationMember.id,
-      status: federationMember.status,
-      charterVersion: federationMember.charterVersion,
-      isFullMember: federationMember.isFullMember,
-    })
-    .from(federationMember);
+  const all = await members(db);
   let full = 0;
-  for (const m of members) {
+  for (const m of all) {
     const now = isFullMember(m.status, m.charterVersion, current);
     if (now) full++;
     if (now !== m.isFullMember) await db.update(federationMember, { id: m.id }).set({ isFullMember: now });
   }
   await changeFederation(db, at, () => ({
-    admittedCount: members.length,
-    memberCount: members.filter((m) => m.status === "member").length,
-    suspendedCount: members.filter((m) => m.status === "suspended").length,
+    admittedCount: all.length,
+    memberCount: all.filter((m) => m.status === "member").length,
+    suspendedCount: all.filter((m) => m.status === "suspended").length,
     fullMemberCount: full,
   }));
 }
 
 /**
- * The federation governor's `quorum(timepoint)` from the indexed history: the seats' supply (each mint's and burn's
- * `supply` in `seat_event`) and the governor's quorum numerator (its QuorumNumeratorUpdated rows in
- * `governance_event`, the constructor's first) at `timepoint`. Settled once the clock has passed `timepoint`.
+ * The federation governor's `quorum(timepoint)` from the indexed history: the seats' supply and the governor's quorum
+ * numerator at `timepoint`, from their `checkpoints` trails (the seats' Transfer handler notes each mint's and burn's
+ * supply, the governor's QuorumNumeratorUpdated handler each numerator, the constructor's first). Settled once the
+ * clock has passed `timepoint`.
  */
 export async function federationQuorumAt(
   db: Db,
   governor: Address,
   timepoint: bigint,
 ): Promise<{ quorum: bigint; eligible: bigint }> {
-  const supplies = await db.sql
-    .select({ timepoint: seatEvent.timestamp, value: seatEvent.supply })
-    .from(seatEvent)
-    .where(
-      and(
-        eq(seatEvent.seats, FEDERATION.seats),
-        inArray(seatEvent.kind, ["minted", "burned"]),
-        lte(seatEvent.timestamp, timepoint),
-      ),
-    )
-    .orderBy(asc(seatEvent.blockNumber), asc(seatEvent.logIndex));
-  const numerators = await db.sql
-    .select({ timepoint: governanceEvent.timestamp, value: governanceEvent.newValue })
-    .from(governanceEvent)
-    .where(
-      and(
-        eq(governanceEvent.contract, governor),
-        eq(governanceEvent.kind, "quorum_numerator_updated"),
-        lte(governanceEvent.timestamp, timepoint),
-      ),
-    )
-    .orderBy(asc(governanceEvent.blockNumber), asc(governanceEvent.logIndex));
-  const checkpoints = (rows: { timepoint: bigint; value: bigint | null }[]) =>
-    rows.map((r) => ({ timepoint: r.timepoint, value: r.value ?? 0n }));
-  const eligible = valueAt(checkpoints(supplies), timepoint);
-  return { quorum: federationQuorum(eligible, valueAt(checkpoints(numerators), timepoint)), eligible };
+  const at = async (contract: Address) =>
+    valueAt(
+      (await trailOf(db, "checkpoints", contract.toLowerCase())).map((c) => ({
+        timepoint: BigInt(c.timepoint),
+        value: BigInt(c.value),
+      })),
+      timepoint,
+    );
+  const eligible = await at(FEDERATION.seats);
+  return { quorum: federationQuorum(eligible, await at(governor)), eligible };
+}
+
+/** Notes the value of the seats' supply or a governor's quorum numerator from `timepoint` on. */
+export async function checkpoint(db: Db, contract: Address, timepoint: bigint, value: bigint): Promise<void> {
+  await appendTrail(db, "checkpoints", contract.toLowerCase(), { timepoint: String(timepoint), value: String(value) });
 }

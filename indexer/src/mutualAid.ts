@@ -8,7 +8,7 @@ import { ponder } from "ponder:registry";
 import { federationEvent, mutualAidContribution, mutualAidGrant } from "ponder:schema";
 import { addContribution, addGrant } from "./lib/federation";
 import { tokenCommunity } from "./bridgeStore";
-import { changeFundToken } from "./federationStore";
+import { awaitProposal, changeFundToken } from "./federationStore";
 import { logColumns } from "./store";
 
 ponder.on("MutualAidFund:ContributionReceived", async ({ event, context }) => {
@@ -39,6 +39,7 @@ ponder.on("MutualAidFund:GrantPaid", async ({ event, context }) => {
     emergency,
     memo,
   });
+  await awaitProposal(db, event, "mutual_aid_grant");
 });
 
 ponder.on("MutualAidFund:EmergencyCapChanged", async ({ event, context }) => {
@@ -55,4 +56,5 @@ ponder.on("MutualAidFund:EmergencyCapChanged", async ({ event, context }) => {
     oldValue: oldCap,
     newValue: newCap,
   });
+  await awaitProposal(context.db, event, "federation_event");
 });

@@ -5,6 +5,8 @@
  */
 import { recordSettlement } from "./analytics";
 import { ponder } from "ponder:registry";
+import type { Context } from "ponder:registry";
+import type { Address, Hex } from "viem";
 import { corridorDay, liquidityEvent, lpPosition, pool, poolDay, poolEvent, settlement } from "ponder:schema";
 import {
   corridorOf,
@@ -18,6 +20,8 @@ import {
 import { supplyDelta, transferKind } from "./lib/transfers";
 import { ensurePool, rateOf } from "./bridgeStore";
 import { logColumns } from "./store";
+import { appendTrail } from "./trail";
+import { FEDERATION } from "./federationStore";
 
 ponder.on("BridgePool:Settled", async ({ event, context }) => {
   const { db } = context;
@@ -42,6 +46,7 @@ ponder.on("BridgePool:Settled", async ({ event, context }) => {
   const feesA = aToB ? 0n : fee;
   const feesB = aToB ? fee : 0n;
 
+  const viaRouter = p.router !== null && sameAddress(sender, p.router);
   await db.insert(settlement).values({
     ...logColumns(event),
     pool: event.log.address,
@@ -61,12 +66,20 @@ ponder.on("BridgePool:Settled", async ({ event, context }) => {
     rate,
     value,
     travelRule,
-    viaRouter: p.router !== null && sameAddress(sender, p.router),
+    viaRouter,
     // a hop of a routed swap: the router's RoutedSwap, later in the transaction, sets both (see src/router.ts)
     originator: sender,
     routedSwap: null,
     day,
   });
+  if (viaRouter) {
+    await appendTrail(db, "routed_hops", event.transaction.hash, {
+      id: event.id,
+      tokenIn,
+      tokenOut,
+      logIndex: event.log.logIndex,
+    });
+  }
   // What one swap adds to the pool's totals and to its pool-day and corridor-day rows.
   const counts = { swapCount: 1, travelRuleCount: travel, volume: value };
   const fees = { feesA, feesB, feesValue: feeValue ?? 0n };
@@ -220,6 +233,7 @@ ponder.on("BridgePool:Paused", async ({ event, context }) => {
   await context.db
     .insert(poolEvent)
     .values({ ...logColumns(event), pool: event.log.address, kind: "paused", account: event.args.account });
+  await noteFederationPause(context.db, event, "paused");
 });
 
 ponder.on("BridgePool:Unpaused", async ({ event, context }) => {
@@ -228,4 +242,19 @@ ponder.on("BridgePool:Unpaused", async ({ event, context }) => {
   await context.db
     .insert(poolEvent)
     .values({ ...logColumns(event), pool: event.log.address, kind: "unpaused", account: event.args.account });
+  await noteFederationPause(context.db, event, "unpaused");
 });
+
+/** A pause or reopening by the Federation (a suspension's or readmission's), noted for its own log that follows. */
+async function noteFederationPause(
+  db: Context["db"],
+  event: { transaction: { hash: Hex }; log: { address: Address; logIndex: number }; args: { account: Address } },
+  kind: "paused" | "unpaused",
+): Promise<void> {
+  if (!sameAddress(event.args.account, FEDERATION.federation)) return;
+  await appendTrail(db, "federation_actions", event.transaction.hash, {
+    logIndex: event.log.logIndex,
+    kind,
+    pool: event.log.address,
+  });
+}

@@ -1,12 +1,12 @@
 /**
  * BridgeRouter logs: pool registrations (PoolSet, which also makes Ponder follow the pool) and multi-hop swaps.
  */
-import { and, desc, eq, inArray, lt } from "ponder";
 import { ponder } from "ponder:registry";
 import { pool, poolEvent, poolRoute, routedSwap, settlement } from "ponder:schema";
 import { corridorOf, pairOf, routedHops, sameAddress, UNKNOWN_COUNTRY } from "./lib/bridge";
 import { ensurePool, tokenCommunity } from "./bridgeStore";
 import { logColumns } from "./store";
+import { trailOf } from "./trail";
 
 ponder.on("BridgeRouter:PoolSet", async ({ event, context }) => {
   const { db } = context;
@@ -35,7 +35,8 @@ ponder.on("BridgeRouter:PoolSet", async ({ event, context }) => {
 });
 
 // The hops' Settled logs precede the RoutedSwap in its transaction, so their settlement rows exist: the swap's row
-// is written, then the hops are found (see `routedHops`) and given its id and its sender as their originator.
+// is written, then the hops are found (see `routedHops`, among the transaction's `routed_hops` trail, which the pools'
+// Settled handler keeps) and given its id and its sender as their originator.
 ponder.on("BridgeRouter:RoutedSwap", async ({ event, context }) => {
   const router = event.log.address;
   const { sender, recipient, path, amountIn, amountOut } = event.args;
@@ -64,32 +65,11 @@ ponder.on("BridgeRouter:RoutedSwap", async ({ event, context }) => {
     amountOut,
   });
 
-  // Raw SQL (a select by transaction, on settlement's transactionHash index): the store API finds rows by key only.
-  const candidates = await context.db.sql
-    .select({
-      id: settlement.id,
-      tokenIn: settlement.tokenIn,
-      tokenOut: settlement.tokenOut,
-      logIndex: settlement.logIndex,
-    })
-    .from(settlement)
-    .where(
-      and(
-        eq(settlement.transactionHash, event.transaction.hash),
-        eq(settlement.sender, router),
-        lt(settlement.logIndex, event.log.logIndex),
-      ),
-    )
-    .orderBy(desc(settlement.logIndex))
-    .limit(path.length - 1);
-  const hops = routedHops(candidates, path);
-  await context.db.sql
-    .update(settlement)
-    .set({ originator: sender, routedSwap: event.id })
-    .where(
-      inArray(
-        settlement.id,
-        hops.map((hop) => hop.id),
-      ),
-    );
+  const hops = routedHops(
+    (await trailOf(context.db, "routed_hops", event.transaction.hash)).filter((h) => h.logIndex < event.log.logIndex),
+    path,
+  );
+  for (const hop of hops) {
+    await context.db.update(settlement, { id: hop.id }).set({ originator: sender, routedSwap: event.id });
+  }
 });

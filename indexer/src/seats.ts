@@ -4,15 +4,15 @@
  * never moves between holders (the contract reverts), so a Transfer is a mint or a burn. The member rows follow:
  * a member's `delegate` is its timelock's, and `delegateVotes` that delegate's votes.
  */
-import { eq } from "ponder";
 import { ponder } from "ponder:registry";
 import type { Context } from "ponder:registry";
 import { federationMember, seat, seatEvent } from "ponder:schema";
 import type { Address } from "viem";
 import { zeroAddress } from "viem";
 import { sameAddress } from "./lib/bridge";
-import { changeFederation, changeVoter, membersWhere, orNull, votesOf } from "./federationStore";
+import { changeFederation, changeVoter, checkpoint, membersWhere, orNull, votesOf } from "./federationStore";
 import { logColumns } from "./store";
+import { appendTrail, setTrail, trailOf } from "./trail";
 
 type Db = Context["db"];
 
@@ -28,6 +28,7 @@ ponder.on("FederationSeats:Transfer", async ({ event, context }) => {
     await db.update(seat, { seatId }).set({ active: false, burnedAt: at, updatedAt: at });
   } else {
     const holder = await changeVoter(db, to, at, () => ({ seatId }));
+    await holdSeat(db, seatId, to);
     await db
       .insert(seat)
       .values({
@@ -60,8 +61,22 @@ ponder.on("FederationSeats:Transfer", async ({ event, context }) => {
       holder: minted ? to : from,
       supply: seatSupply,
     });
+    await checkpoint(db, seats, at, seatSupply);
   }
 });
+
+/** Moves the seat to `holder`'s `seats_held` trail (from its earlier holder's, if any). */
+async function holdSeat(db: Db, seatId: bigint, holder: Address): Promise<void> {
+  const earlier = (await db.find(seat, { seatId }))?.holder;
+  if (earlier !== undefined && sameAddress(earlier, holder)) return;
+  const entry = { seatId: String(seatId) };
+  if (earlier !== undefined) {
+    const key = earlier.toLowerCase();
+    const kept = (await trailOf(db, "seats_held", key)).filter((s) => s.seatId !== entry.seatId);
+    await setTrail(db, "seats_held", key, kept);
+  }
+  await appendTrail(db, "seats_held", holder.toLowerCase(), entry);
+}
 
 /** Sets `delegate` and its votes on every member whose seat's holder (its timelock) is `holder`. */
 async function followHolderDelegate(db: Db, holder: Address, delegate: Address | null, at: bigint) {
@@ -87,7 +102,9 @@ ponder.on("FederationSeats:DelegateChanged", async ({ event, context }) => {
     toDelegate: delegate,
   });
   // The holder's seats (one at most now; a burned one keeps its holder) follow its delegation.
-  await db.sql.update(seat).set({ delegate, updatedAt: at }).where(eq(seat.holder, delegator));
+  for (const { seatId } of await trailOf(db, "seats_held", delegator.toLowerCase())) {
+    await db.update(seat, { seatId: BigInt(seatId) }).set({ delegate, updatedAt: at });
+  }
   await followHolderDelegate(db, delegator, delegate, at);
 });
 

@@ -32,8 +32,8 @@ app.route(
 );
 
 // Everything in the tables is derived from public chain data, but the compliance alerts are judgments about
-// accounts: they are served by the business API alone, to compliance keys.
-const { alert: _alert, alertState: _alertState, ...publicTables } = schema;
+// accounts: they are served by the business API alone, to compliance keys. The handlers' trail is their own index.
+const { alert: _alert, alertState: _alertState, trail: _trail, ...publicTables } = schema;
 const tables = graphql({ db, schema: publicTables });
 app.use("/graphql", tables);
 app.use("/", tables);

@@ -37,26 +37,48 @@ export interface FormatOptions {
   isoCurrency?: string;
 }
 
+const formats = new Map<string, Intl.NumberFormat>();
+
+/** The formatter of (`locale`, ISO `currency`, display), made once: building one costs far more than using it. */
+function numberFormat(locale: string, currency: string, currencyDisplay: "symbol" | "code"): Intl.NumberFormat {
+  const key = `${locale} ${currency} ${currencyDisplay}`;
+  let format = formats.get(key);
+  if (!format) {
+    const options = {
+      style: "currency",
+      currency,
+      currencyDisplay,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+    };
+    format = new Intl.NumberFormat(locale, options as Intl.NumberFormatOptions);
+    if (formats.size < 1000) formats.set(key, format); // bounded: locales may carry any extension
+  }
+  return format;
+}
+
 /** `raw` as a display string in `locale` with 2 fraction digits (rounded half away from zero), e.g. "$1,234.50". */
 export function formatAmount(raw: bigint, { currency, locale, decimals = 18, isoCurrency }: FormatOptions): string {
   const value = toDecimalString(raw, decimals);
   // Intl's typings take number | bigint; v3 also takes an exact decimal string
   const exact = value as unknown as number;
-  const digits = { minimumFractionDigits: 2, maximumFractionDigits: 2 };
-  if (isIsoCurrency(currency)) {
-    return new Intl.NumberFormat(locale, { style: "currency", currency, ...digits }).format(exact);
-  }
+  if (isIsoCurrency(currency)) return numberFormat(locale, currency, "symbol").format(exact);
   if (isoCurrency === undefined || !isIsoCurrency(isoCurrency)) {
     throw new Error(`${JSON.stringify(currency)} is not an ISO 4217 code and no ISO peg currency was given for it`);
   }
-  return new Intl.NumberFormat(locale, { style: "currency", currency: isoCurrency, currencyDisplay: "code", ...digits })
+  return numberFormat(locale, isoCurrency, "code")
     .formatToParts(exact)
     .map((part) => (part.type === "currency" ? currency : part.value))
     .join("");
 }
 
+/** The locales `checkLocale` accepted, with their canonical form (bounded: a client may send any string). */
+const checkedLocales = new Map<string, string>();
+
 /** BAD_LOCALE unless `locale` is a well-formed BCP 47 tag that Intl.NumberFormat supports; returns it canonical. */
 export function checkLocale(locale: unknown): string {
+  const known = typeof locale === "string" ? checkedLocales.get(locale) : undefined;
+  if (known !== undefined) return known;
   let canonical: string | undefined;
   try {
     if (typeof locale === "string") canonical = Intl.getCanonicalLocales(locale)[0];
@@ -69,5 +91,6 @@ export function checkLocale(locale: unknown): string {
       { extensions: { code: "BAD_LOCALE" } },
     );
   }
+  if (checkedLocales.size < 1000) checkedLocales.set(locale as string, canonical);
   return canonical;
 }

@@ -34,6 +34,7 @@ import {
   parseRange,
 } from "./inputs";
 import { toDecimalString } from "./money";
+import { SnapshotCache } from "./snapshot";
 
 /** Seconds in a UTC day. */
 const DAY = 86_400n;
@@ -243,6 +244,12 @@ export interface MerchantStatementArgs {
   to: unknown;
 }
 
+/**
+ * Statements, histories and alert pages already built on the current snapshot (few: a statement may hold up to
+ * MAX_ENTRIES entries). Access is checked on every request before the cache is asked.
+ */
+const reportCache = new SnapshotCache(32);
+
 /** Checks, reads and builds a merchant statement. */
 export async function computeMerchantStatement(
   ctx: ApiContext,
@@ -263,8 +270,10 @@ export async function computeMerchantStatement(
 
   const start = num(range.from);
   const end = num(range.to + DAY);
-  // one statement, so sales and refunds come from one snapshot of the tables
-  const rows = await ctx.query<StatementRow>(sql`
+  const key = `statement:${address}:${range.from}:${range.to}`;
+  return reportCache.get(await SnapshotCache.snapshotOf(ctx), key, async () => {
+    // one statement, so sales and refunds come from one snapshot of the tables
+    const rows = await ctx.query<StatementRow>(sql`
     SELECT * FROM (
       SELECT 'sale' AS type, p.invoice_id, p.payer AS counterparty, p.amount, p.fiat_amount, p.fiat_currency,
              p.reward, p.transaction_hash, p.timestamp, p.block_number, p.log_index
@@ -278,7 +287,8 @@ export async function computeMerchantStatement(
     ) entries
     ORDER BY block_number, log_index
     LIMIT ${MAX_ENTRIES + 1}`);
-  return buildStatement(address, community, range, rows);
+    return buildStatement(address, community, range, rows);
+  });
 }
 
 /** The CSV of a merchant statement (for GET /api/reports/merchant-statement.csv). */
@@ -447,8 +457,10 @@ export async function computeAccountHistory(ctx: ApiContext, args: AccountHistor
   }
 
   const token = community.token;
-  // one statement, so the balances and the transfers come from one snapshot of the tables
-  const rows = await ctx.query<HistoryQueryRow>(sql`
+  const key = `history:${token}:${account}:${range.from}:${range.to}`;
+  return reportCache.get(await SnapshotCache.snapshotOf(ctx), key, async () => {
+    // one statement, so the balances and the transfers come from one snapshot of the tables
+    const rows = await ctx.query<HistoryQueryRow>(sql`
     WITH balances AS (
       SELECT
         (SELECT balance FROM account_day
@@ -469,10 +481,11 @@ export async function computeAccountHistory(ctx: ApiContext, args: AccountHistor
          LIMIT ${MAX_ENTRIES + 1}
       ) t ON true
      ORDER BY t.block_number, t.log_index`);
-  const first = rows[0];
-  const balances = { opening: big(first?.opening), indexedClosing: big(first?.indexed_closing) };
-  const transfers = rows.filter((r): r is HistoryQueryRow & TransferRow => r.transaction_hash != null);
-  return buildHistory(account, community, range, balances, transfers);
+    const first = rows[0];
+    const balances = { opening: big(first?.opening), indexedClosing: big(first?.indexed_closing) };
+    const transfers = rows.filter((r): r is HistoryQueryRow & TransferRow => r.transaction_hash != null);
+    return buildHistory(account, community, range, balances, transfers);
+  });
 }
 
 /** The CSV of an account history (for GET /api/reports/account-history.csv). */
@@ -623,11 +636,13 @@ async function alerts(
     const ts = num(after.timestamp);
     where.push(sql`(timestamp < ${ts} OR (timestamp = ${ts} AND id < ${after.id}))`);
   }
-  const rows = await ctx.query<AlertRow>(sql`
+  const query = sql`
     SELECT ${ALERT_COLUMNS} FROM alert
      WHERE ${sql.join(where, sql` AND `)}
      ORDER BY timestamp DESC, id DESC
-     LIMIT ${limit + 1}`);
+     LIMIT ${limit + 1}`;
+  const key = `alerts:${JSON.stringify([communities.map((c) => c.id), filter, account, after, limit], jsonBig)}`;
+  const rows = await reportCache.get(await SnapshotCache.snapshotOf(ctx), key, () => ctx.query<AlertRow>(query));
   const byId = new Map(communities.map((c) => [c.id, c]));
   return page(
     rows,
@@ -852,6 +867,11 @@ async function travelRuleRecords(
 }
 
 // ---------------------------------------------------------------- the resolvers
+
+/** JSON.stringify's replacer for values that may hold bigints. */
+function jsonBig(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? value.toString() : value;
+}
 
 function compareBig(a: bigint, b: bigint): number {
   return a < b ? -1 : a > b ? 1 : 0;
