@@ -23,14 +23,13 @@
  * (interval mining) while senders submit token transfers as fast as the node takes them (at most `MAX_BACKLOG`
  * waiting); the head and the indexer's /status are sampled every 250 ms; lag = head - indexed block.
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { getAddress, Interface, keccak256, toUtf8Bytes, type InterfaceAbi } from "ethers";
 import type { Deployment } from "../../scripts/lib/deployment";
 import { generateAbis } from "../../scripts/gen-abis";
+import { anvilRuns, automineProxy, startAnvil } from "../../scripts/lib/anvil";
 import { jsonRpc, rpcReady } from "../../scripts/lib/http";
 import { INDEXER_DIR, indexedBlock } from "../../scripts/lib/indexer";
 import { postgresBin, startPostgres, type Postgres } from "../../scripts/lib/postgres";
@@ -106,8 +105,6 @@ export interface IndexerBenchResult {
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const HARDHAT_BIN = path.join(ROOT, "node_modules", ".bin", "hardhat");
-/** @foundry-rs/anvil's launcher: it runs the binary of this platform's package (@foundry-rs/anvil-<os>-<arch>). */
-const ANVIL_BIN = path.join(ROOT, "node_modules", ".bin", "anvil");
 const PONDER_BIN = path.join(ROOT, "node_modules", "ponder", "dist", "esm", "bin", "ponder.js");
 const ARTIFACTS = path.join(ROOT, "artifacts", "contracts");
 
@@ -231,86 +228,12 @@ interface Node {
 
 const rpc = <T>(url: string, method: string, params: unknown[] = []) => jsonRpc<T>(url, method, params);
 
-/**
- * A JSON-RPC proxy to anvil with the Hardhat node's automine behaviour, for deploy.ts and simulate.ts: a send is
- * answered once its transaction is mined (anvil answers first and mines a moment later, and simulate.ts reads the
- * receipt of a reverted send at once), and gas estimates are padded by half plus 100,000 (anvil estimates against
- * the pending block's timestamp; a transfer that then opens a new votes checkpoint or daily window runs out of gas).
- */
-async function automineProxy(target: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const forward = async (body: unknown) =>
-    (await (
-      await fetch(target, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(body),
-      })
-    ).json()) as unknown;
-  const settle = async (request: { method?: string }, answer: { result?: unknown }) => {
-    if (request.method === "eth_estimateGas" && typeof answer.result === "string") {
-      answer.result = `0x${((BigInt(answer.result) * 3n) / 2n + 100_000n).toString(16)}`;
-    }
-    if (
-      (request.method === "eth_sendRawTransaction" || request.method === "eth_sendTransaction") &&
-      typeof answer.result === "string"
-    ) {
-      for (let i = 0; i < 2_000; i++) {
-        if (await rpc(target, "eth_getTransactionReceipt", [answer.result])) break;
-        await sleep(2);
-      }
-    }
-    return answer;
-  };
-  const server = http.createServer((req, res) => {
-    let raw = "";
-    req.on("data", (chunk: Buffer) => (raw += chunk.toString()));
-    req.on("end", () => {
-      void (async () => {
-        try {
-          const body = JSON.parse(raw) as { method?: string } | { method?: string }[];
-          const answer = (await forward(body)) as { result?: unknown } | { result?: unknown }[];
-          const settled = Array.isArray(body)
-            ? await Promise.all(body.map((r, i) => settle(r, (answer as { result?: unknown }[])[i]!)))
-            : await settle(body, answer as { result?: unknown });
-          res.setHeader("content-type", "application/json");
-          res.end(JSON.stringify(settled));
-        } catch (error) {
-          res.statusCode = 502;
-          res.end(String(error));
-        }
-      })();
-    });
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** Whether anvil is installed and its binary runs here. */
-function anvilRuns(): boolean {
-  try {
-    execFileSync(ANVIL_BIN, ["--version"], { stdio: "ignore", timeout: 30_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function startNode(log: (line: string) => void): Promise<Node> {
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
   const anvil = process.env.BENCH_NODE !== "hardhat" && anvilRuns();
   if (anvil) {
-    const service = startService(
-      "anvil",
-      ANVIL_BIN,
-      ["--host", "127.0.0.1", "--port", String(port), "--accounts", String(ACCOUNTS), "--silent"],
-      { quiet: true },
-    );
-    await waitFor("anvil", () => rpcReady(rpcUrl), { service, timeoutMs: 30_000 });
+    const service = await startAnvil({ port, accounts: ACCOUNTS });
     const proxy = await automineProxy(rpcUrl);
     return {
       kind: "anvil",

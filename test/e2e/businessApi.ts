@@ -38,7 +38,7 @@ import {
   PaymentRouter__factory,
 } from "../../typechain-types";
 import { ROOT } from "./harness";
-import { hostileCorpus } from "./hostileCorpus";
+import { type HostileRequest, hostileCorpus } from "./hostileCorpus";
 
 export interface BusinessApiContext {
   /** The indexer's base URL (http://127.0.0.1:port). */
@@ -92,6 +92,7 @@ export function describeBusinessApi(context: () => BusinessApiContext): void {
     let businessKey: string;
     let revokedKey: string;
     let slowKey: string;
+    let attackerKey: string;
     let goodKey: string;
     let merchantAddress: string;
     const timestamps = new Map<number, bigint>();
@@ -260,6 +261,7 @@ export function describeBusinessApi(context: () => BusinessApiContext): void {
         "1000",
       );
       slowKey = apikey("issue", "--label", "e2e slow", "--role", "compliance", "--rate", "0.2", "--burst", "2");
+      attackerKey = apikey("issue", "--label", "e2e attacker (default rate limit)", "--role", "compliance");
       apikey("revoke", revokedKey.split("_")[1]!);
       // the server rereads the keys file at most once a second
       await new Promise((resolve) => setTimeout(resolve, 1_100));
@@ -909,53 +911,78 @@ export function describeBusinessApi(context: () => BusinessApiContext): void {
         const baseline: number[] = [];
         for (let i = 0; i < 60; i++) baseline.push(await goodOnce());
 
-        const corpus = hostileCorpus(complianceKey);
-        const failures: string[] = [];
-        const kinds = new Map<string, number>();
-        let next = 0;
-        let attacking = true;
-        const attacker = async () => {
-          while (next < corpus.length) {
-            const entry = corpus[next++]!;
-            kinds.set(entry.kind, (kinds.get(entry.kind) ?? 0) + 1);
-            const response = await fetch(`${c.baseUrl}/api/graphql${entry.search ?? ""}`, {
-              method: entry.method,
-              headers: entry.headers,
-              body: entry.body,
-            });
-            const text = await response.text();
-            let message: unknown;
-            try {
-              const body = JSON.parse(text) as { errors?: { message?: unknown }[]; error?: { message?: unknown } };
-              message = body.errors?.[0]?.message ?? body.error?.message;
-            } catch {
-              message = undefined;
+        /**
+         * Six clients send `corpus` as fast as they can (once through, or round and round for `seconds`) while a
+         * good client asks its query in a loop; every hostile request must get an error with a message, no 5xx
+         * and no stack trace. Returns the good query's latencies during the attack, and what was sent.
+         */
+        const attack = async (corpus: HostileRequest[], seconds?: number) => {
+          const failures: string[] = [];
+          const kinds = new Map<string, number>();
+          const statuses = new Map<number, number>();
+          const until = seconds === undefined ? Infinity : Date.now() + seconds * 1_000;
+          let next = 0;
+          let attacking = true;
+          const more = () => (seconds === undefined ? next < corpus.length : Date.now() < until);
+          const attacker = async () => {
+            while (more()) {
+              const entry = corpus[next++ % corpus.length]!;
+              kinds.set(entry.kind, (kinds.get(entry.kind) ?? 0) + 1);
+              const response = await fetch(`${c.baseUrl}/api/graphql${entry.search ?? ""}`, {
+                method: entry.method,
+                headers: entry.headers,
+                body: entry.body,
+              });
+              statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+              const text = await response.text();
+              let message: unknown;
+              try {
+                const body = JSON.parse(text) as { errors?: { message?: unknown }[]; error?: { message?: unknown } };
+                message = body.errors?.[0]?.message ?? body.error?.message;
+              } catch {
+                message = undefined;
+              }
+              const problem =
+                response.status >= 500
+                  ? `status ${response.status}`
+                  : typeof message !== "string" || message.length === 0
+                    ? `no error message in ${text.slice(0, 200)}`
+                    : /\bat .*\.(ts|js):\d+|node_modules/.test(text)
+                      ? "a stack trace"
+                      : null;
+              if (problem) failures.push(`${entry.kind} (${entry.description}): ${problem}`);
             }
-            const problem =
-              response.status >= 500
-                ? `status ${response.status}`
-                : typeof message !== "string" || message.length === 0
-                  ? `no error message in ${text.slice(0, 200)}`
-                  : /\bat .*\.(ts|js):\d+|node_modules/.test(text)
-                    ? "a stack trace"
-                    : null;
-            if (problem) failures.push(`${entry.kind} (${entry.description}): ${problem}`);
-          }
+          };
+          const during: number[] = [];
+          const attackers = Promise.all(Array.from({ length: 6 }, attacker)).finally(() => (attacking = false));
+          while (attacking) during.push(await goodOnce());
+          await attackers;
+          expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
+          return { during, sent: next, kinds, statuses };
         };
-        const during: number[] = [];
-        const attackers = Promise.all(Array.from({ length: 6 }, attacker)).finally(() => (attacking = false));
-        while (attacking) during.push(await goodOnce());
-        await attackers;
-        expect(failures, failures.slice(0, 10).join("\n")).to.deep.equal([]);
+        const ratio = (during: number[]) =>
+          `${p95(during).toFixed(1)} ms (${(p95(during) / p95(baseline)).toFixed(2)}x, ${during.length} samples)`;
+
+        // 1. Every hostile request reaches the GraphQL layer: the attacker's key allows 1,000 requests a second.
+        const corpus = hostileCorpus(complianceKey);
         expect(corpus.length).to.be.at.least(500);
+        const open = await attack(corpus);
+        // 2. The same attack, round and round for 8 s, from a key with the default rate limit (20/s, burst 40),
+        //    as a client's key is issued: what the limit sheds is answered 429 before any GraphQL work.
+        const limited = await attack(hostileCorpus(attackerKey), 8);
+        expect(limited.statuses.get(429) ?? 0, "the rate limit shed most of the attack").to.be.greaterThan(
+          limited.sent / 2,
+        );
         // the server is still up and right
         expect((await ask<{ communities: unknown[] }>("{ communities { id } }")).communities.length).to.be.greaterThan(
           0,
         );
         console.log(
-          `      hostile corpus: ${corpus.length} requests (${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}), ` +
+          `      hostile corpus: ${corpus.length} requests (${[...open.kinds].map(([k, n]) => `${k} ${n}`).join(", ")}), ` +
             `0 unanswered, 0 server errors; a good query's p95: ${p95(baseline).toFixed(1)} ms alone, ` +
-            `${p95(during).toFixed(1)} ms during the attack (${(p95(during) / p95(baseline)).toFixed(2)}x, ${during.length} samples)`,
+            `${ratio(open.during)} during the attack by a key without a practical limit; ` +
+            `${ratio(limited.during)} during 8 s of it by a key with the default limit ` +
+            `(${limited.sent} requests, ${limited.statuses.get(429) ?? 0} answered 429)`,
         );
       });
     });

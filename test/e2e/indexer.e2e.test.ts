@@ -1166,6 +1166,15 @@ function describeIndexerEndToEnd(database: Database): void {
         const page = await fetch(`${stack.apiUrl}/graphql`, { headers: { accept: "text/html" } });
         expect(page.headers.get("content-type")).to.match(/text\/html/);
       });
+
+      it("says at /api/ready that the data is current: the head indexed, the node answering", async () => {
+        const answer = await fetch(`${stack.apiUrl}/api/ready`);
+        const body = (await answer.json()) as { indexedBlock: number; headBlock: number; reasons: string[] };
+        expect(answer.status, JSON.stringify(body)).to.equal(200);
+        expect(body).to.include({ current: true, node: "ok", lagBlocks: body.headBlock - body.indexedBlock });
+        expect(body.reasons).to.deep.equal([]);
+        expect(body.headBlock).to.be.at.least(body.indexedBlock);
+      });
     });
 
     describe("published schema", () => {

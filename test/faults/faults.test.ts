@@ -252,6 +252,7 @@ describe("indexer under faults", function () {
         business: boolean;
         health: number;
         ready: number;
+        current: number;
         block: number;
       }
       const probes: Probe[] = [];
@@ -273,14 +274,15 @@ describe("indexer under faults", function () {
       let probing = true;
       const prober = (async () => {
         while (probing) {
-          const [graphqlOk, business, health, ready, block] = await Promise.all([
+          const [graphqlOk, business, health, ready, current, block] = await Promise.all([
             answers(`${stack.apiUrl}/graphql`, "{ communityProfiles { totalCount } }"),
             answers(`${stack.apiUrl}/api/graphql`, "{ communities { id } }", { "x-api-key": apiKey }),
             status("/health"),
             status("/ready"),
+            status("/api/ready"),
             stack.indexedBlock(),
           ]);
-          probes.push({ phase, graphql: graphqlOk, business, health, ready, block });
+          probes.push({ phase, graphql: graphqlOk, business, health, ready, current, block });
           await sleep(500);
         }
       })();
@@ -333,7 +335,7 @@ describe("indexer under faults", function () {
           `refused), ${survived} survived, ${comparison.lost} rows lost, ${comparison.duplicated} duplicated; during ` +
           `the outage /graphql answered ${share(during, (p) => p.graphql)}, /api/graphql ` +
           `${share(during, (p) => p.business)}, /health 200 ${share(during, (p) => p.health === 200)}, /ready 200 ` +
-          `${share(during, (p) => p.ready === 200)}; indexed block ${indexedBefore} before, ${indexedDuring} at the ` +
+          `${share(during, (p) => p.ready === 200)}, /api/ready 503 ${share(during, (p) => p.current === 503)}; indexed block ${indexedBefore} before, ${indexedDuring} at the ` +
           `end of the outage, ${head} (the head) after`,
       );
       expect(during.length, "probes during the outage").to.be.greaterThan(outageSeconds);
@@ -345,6 +347,14 @@ describe("indexer under faults", function () {
         });
       }
       expect(indexedDuring, "no progress without a node").to.be.lessThan(head);
+      // Ponder's /ready means "backfilled" and stays 200; /api/ready says whether the data is current.
+      const notCurrent = during.filter((p) => p.current === 503).length;
+      expect(notCurrent, "/api/ready is 503 while the node is down (a probe may straddle the stop)").to.be.at.least(
+        during.length - 1,
+      );
+      const after = await fetch(`${stack.apiUrl}/api/ready`);
+      expect(after.status, "/api/ready once caught up").to.equal(200);
+      expect(await after.json()).to.include({ current: true, node: "ok" });
       expectExact(comparison);
     });
   });

@@ -13,7 +13,7 @@ import { jsonRpc } from "../../scripts/lib/http";
 import { INDEXER_DIR, indexedBlock } from "../../scripts/lib/indexer";
 import { type Postgres, startPostgres } from "../../scripts/lib/postgres";
 import { freePort, run, type Service, startService, stopService, waitFor } from "../../scripts/lib/processes";
-import { automineProxy, startAnvil } from "./anvil";
+import { automineProxy, startAnvil } from "../../scripts/lib/anvil";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const HARDHAT_BIN = path.join(ROOT, "node_modules", ".bin", "hardhat");

@@ -4,22 +4,62 @@
  *   `x-api-key` header) and /api/reports/*.csv (statements and account histories as CSV): src/api/business/.
  * - /graphql and /: Ponder's GraphQL over the raw tables (filters, ordering, cursor pagination), for operators and
  *   the end-to-end tests, without key: every table but the compliance alerts'. GET opens GraphiQL; POST answers.
- * - /ready, /status, /health and /metrics are Ponder's own.
- * Env: API_KEYS_FILE (default indexer/.keys/api-keys.json), written by `npm run apikey`.
+ * - /api/ready: whether the data is current (src/lib/readiness.ts): 200, or 503 with the reasons; JSON either way.
+ * - /ready (the backfill is done), /status, /health and /metrics are Ponder's own.
+ * Env: API_KEYS_FILE (default indexer/.keys/api-keys.json), written by `npm run apikey`; READY_MAX_LAG_BLOCKS (5).
  */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { db } from "ponder:api";
+import { db, publicClients } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono } from "hono";
-import { graphql } from "ponder";
+import { graphql, sql } from "ponder";
 import { deployment } from "../../deployment";
 import { createBusinessApi } from "./business/server";
 import { defaultKeysFile } from "./business/keys";
+import { readiness } from "../lib/readiness";
 
 const INDEXER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 const app = new Hono();
+
+const MAX_LAG_BLOCKS = Number(process.env.READY_MAX_LAG_BLOCKS ?? 5);
+const HEAD_TIMEOUT_MS = 2_000;
+const node = Object.values(publicClients)[0]!;
+
+/** The node's head block, or why there is none (its own error, or no answer within HEAD_TIMEOUT_MS). */
+async function headBlock(): Promise<{ block: number } | { error: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${HEAD_TIMEOUT_MS} ms`)), HEAD_TIMEOUT_MS);
+  });
+  try {
+    return { block: Number(await Promise.race([node.getBlockNumber({ cacheTime: 0 }), timeout])) };
+  } catch (error) {
+    return { error: (error as Error).message.split("\n")[0]! };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+app.get("/api/ready", async (c) => {
+  const [[row], head] = await Promise.all([
+    db
+      .execute(sql`SELECT block_number, block_timestamp, ready FROM _ponder_status LIMIT 1`)
+      .then((r) => r.rows as { block_number: unknown; block_timestamp: unknown; ready: unknown }[]),
+    headBlock(),
+  ]);
+  const indexed =
+    row === undefined
+      ? null
+      : {
+          block: row.block_number == null ? null : Number(row.block_number),
+          timestamp: row.block_timestamp == null ? null : Number(row.block_timestamp),
+          backfilled: row.ready === true,
+        };
+  const r = readiness({ indexed, head, now: Math.floor(Date.now() / 1000), maxLagBlocks: MAX_LAG_BLOCKS });
+  return c.json(r, r.status);
+});
 
 app.route(
   "/api",

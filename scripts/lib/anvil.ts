@@ -1,19 +1,32 @@
 /**
- * anvil (npm @foundry-rs/anvil) for the fault tests: started on a port of our choosing, optionally with a state file
+ * anvil (npm @foundry-rs/anvil) for the fault tests and the indexer bench: started on a port of our choosing, optionally with a state file
  * it loads at start and dumps on SIGTERM (so the chain, its blocks and their hashes survive a restart on the same
  * port), and a JSON-RPC proxy that gives deploy.ts and simulate.ts the Hardhat node's automine behaviour.
  */
 import http from "node:http";
 import path from "node:path";
-import { jsonRpc, rpcReady } from "../../scripts/lib/http";
-import { freePort, type Service, startService, waitFor } from "../../scripts/lib/processes";
+import { execFileSync } from "node:child_process";
+import { jsonRpc, rpcReady } from "./http";
+import { freePort, type Service, startService, waitFor } from "./processes";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 /** The binary of @foundry-rs/anvil's platform package (the package's bin.mjs launcher would add a node process). */
 export const ANVIL_BIN = path.join(ROOT, "node_modules", "@foundry-rs", "anvil-linux-amd64", "bin", "anvil");
 
+/** Whether anvil is installed and its binary runs here. */
+export function anvilRuns(): boolean {
+  try {
+    execFileSync(ANVIL_BIN, ["--version"], { stdio: "ignore", timeout: 30_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export interface AnvilOptions {
   port: number;
+  /** Funded accounts (20). */
+  accounts?: number;
   /** Load the chain from this file if it exists, dump it there on exit (anvil --state). */
   stateFile?: string;
   /** Mine a block every this many seconds (as well as on each transaction, unless automine is turned off). */
@@ -24,7 +37,8 @@ export interface AnvilOptions {
 
 /** Starts anvil and waits until it answers; the caller stops it (stopService: SIGTERM, so it dumps its state). */
 export async function startAnvil(options: AnvilOptions): Promise<Service> {
-  const args = ["--host", "127.0.0.1", "--port", String(options.port), "--accounts", "20", "--chain-id", "31337"];
+  const accounts = String(options.accounts ?? 20);
+  const args = ["--host", "127.0.0.1", "--port", String(options.port), "--accounts", accounts, "--chain-id", "31337"];
   if (options.stateFile !== undefined) args.push("--state", options.stateFile);
   if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
   const service = startService("anvil", ANVIL_BIN, args, { quiet: true, log: options.log });
