@@ -283,7 +283,14 @@ class Sender {
     this.nonces.set(from, nonce + 1);
     const tx: Record<string, string> = { from, data, gas: `0x${gas.toString(16)}`, nonce: `0x${nonce.toString(16)}` };
     if (to) tx.to = to;
-    return rpc<string>(this.rpcUrl, "eth_sendTransaction", [tx]);
+    try {
+      return await rpc<string>(this.rpcUrl, "eth_sendTransaction", [tx]);
+    } catch (error) {
+      // A send the node did not take leaves a gap at its nonce, which would hold every later one in the pool:
+      // the next send reads the node's pending count again and fills it.
+      this.nonces.delete(from);
+      throw error;
+    }
   }
 
   /** Sends and waits for the receipt (automine); throws if the transaction reverted. */
@@ -672,6 +679,7 @@ async function driveLive(node: Node, ponder: Ponder, bulk: Bulk, seconds: number
   const lags: number[] = [];
   let sent = 0;
   let rejected = 0;
+  let firstRejection: string | undefined;
   let mined = 0;
   let lastSeen = firstBlock - 1;
   let stopping = false;
@@ -703,9 +711,9 @@ async function driveLive(node: Node, ponder: Ponder, bulk: Bulk, seconds: number
       }
       const data = tokenIface.encodeFunctionData("transfer", [recipientAddress(recipient++), 1n * WEI]);
       sent++;
-      await sender.send(s.holder, s.token, data, 150_000).catch(() => {
+      await sender.send(s.holder, s.token, data, 150_000).catch((error: Error) => {
         sent--; // not taken (counted as not sent)
-        rejected++;
+        if (rejected++ === 0) firstRejection = error.message.split("\n")[0]!;
       });
     }
   };
@@ -715,7 +723,11 @@ async function driveLive(node: Node, ponder: Ponder, bulk: Bulk, seconds: number
   // let the pool drain into the next blocks, then stop mining and let the indexer catch up
   const lastSent = sent;
   const indexedInWindow = (await ponderMetrics(ponder.apiUrl)).total;
-  await waitFor("the node to mine the sent transactions", async () => mined >= lastSent, { timeoutMs: 60_000 });
+  await waitFor(
+    `the node to mine the sent transactions (${rejected} sends refused${firstRejection ? `, the first: ${firstRejection}` : ""})`,
+    async () => mined >= lastSent,
+    { timeoutMs: 60_000 },
+  );
   stopping = true;
   await sampler;
   await setMining(node, false);
@@ -831,7 +843,11 @@ export async function runIndexerBench(options: IndexerBenchOptions): Promise<Ind
           peakRssMb,
           handlers,
         });
-        log(`backfill on ${database}: ${seconds.toFixed(1)} s`);
+        const top = handlers.slice(0, 3).map((h) => `${h.event} ${h.meanMs} ms`);
+        log(
+          `backfill on ${database}: ${metrics.total} events in ${seconds.toFixed(1)} s ` +
+            `(${Math.round(metrics.total / seconds)}/s), peak RSS ${peakRssMb} MB; slowest handlers: ${top.join(", ")}`,
+        );
       } finally {
         await ponder.stop();
         saveLog(`backfill-${database}`, lines);

@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import type { BaseContract, ContractTransactionResponse } from "ethers";
 import fc, { type Arbitrary, type AsyncCommand } from "fast-check";
+import { assertModelRuns } from "./runner";
 import type { CommunityGovernor, CommunityTimelock, CommunityToken, ComplianceRegistry } from "../../typechain-types";
 import { deployLaunchedCommunityFixture, KC, ref } from "../shared/fixtures";
 
@@ -787,26 +788,7 @@ describe("CommunityGovernor (property)", function () {
 
   describe("when random transfers, delegations, proposals, votes, queueing, executions, cancellations and time steps run", () => {
     it("keeps each proposal's state and tallies equal to the model's, votes equal to delegated supply, and executes each proposal's effect exactly once", async () => {
-      const replayPath = process.env.PROPERTY_REPLAY_PATH;
-      const { PROPERTY_SEED: seed, PROPERTY_PATH: path, PROPERTY_SHRINK: shrink } = process.env;
-      await fc.assert(
-        fc.asyncProperty(
-          fc.commands([commandArb], {
-            maxCommands: MAX_COMMANDS,
-            size: "max",
-            ...(replayPath === undefined ? {} : { replayPath }),
-          }),
-          async (cmds) => {
-            await fc.asyncModelRun(setUp, cmds);
-          },
-        ),
-        {
-          numRuns: RUNS,
-          endOnFailure: shrink === "false",
-          ...(seed === undefined ? {} : { seed: Number(seed) }),
-          ...(path === undefined ? {} : { path }),
-        },
-      );
+      await assertModelRuns(commandArb, setUp, { maxCommands: MAX_COMMANDS, runs: RUNS });
     });
   });
 });

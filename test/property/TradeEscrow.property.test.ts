@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import type { BaseContract, ContractTransactionResponse } from "ethers";
 import fc, { type Arbitrary, type AsyncCommand } from "fast-check";
+import { assertModelRuns } from "./runner";
 import type { CommunityToken, TradeEscrow } from "../../typechain-types";
 import { DAY, deployTradeEscrowFixture, OrderState, stateBits } from "../business/escrowFixtures";
 import { KC } from "../shared/fixtures";
@@ -610,26 +611,7 @@ describe("TradeEscrow (property)", function () {
 
   describe("when random orders, deliveries, releases, disputes, splits, refunds, claims and time steps run, by parties and others", () => {
     it("holds exactly the open orders' amounts, keeps each order's state equal to the model's, and pays each closed order's amount once, to buyer and seller", async () => {
-      const replayPath = process.env.PROPERTY_REPLAY_PATH;
-      const { PROPERTY_SEED: seed, PROPERTY_PATH: path, PROPERTY_SHRINK: shrink } = process.env;
-      await fc.assert(
-        fc.asyncProperty(
-          fc.commands([commandArb], {
-            maxCommands: MAX_COMMANDS,
-            size: "max",
-            ...(replayPath === undefined ? {} : { replayPath }),
-          }),
-          async (cmds) => {
-            await fc.asyncModelRun(setUp, cmds);
-          },
-        ),
-        {
-          numRuns: RUNS,
-          endOnFailure: shrink === "false",
-          ...(seed === undefined ? {} : { seed: Number(seed) }),
-          ...(path === undefined ? {} : { path }),
-        },
-      );
+      await assertModelRuns(commandArb, setUp, { maxCommands: MAX_COMMANDS, runs: RUNS });
     });
   });
 });
