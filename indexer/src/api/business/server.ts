@@ -205,6 +205,27 @@ export function createBusinessApi(options: BusinessApiOptions) {
     return new Request(request.url, { method: "POST", headers: request.headers, body: Buffer.concat(chunks) });
   }
 
+  /**
+   * Reads and drops a body left unread by an early answer (401, 429), up to DRAIN_BYTES, so that the connection
+   * stays whole for the client's next request; a longer one is cut off, as in `readBody`.
+   */
+  async function discardBody(request: Request): Promise<void> {
+    if (request.body === null || request.bodyUsed) return;
+    if (Number(request.headers.get("content-length") ?? "0") > DRAIN_BYTES) return;
+    const reader = request.body.getReader();
+    let size = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        size += value.byteLength;
+        if (size > DRAIN_BYTES) return void (await reader.cancel());
+      }
+    } catch {
+      // the client went away
+    }
+  }
+
   function errorResponse(c: HonoContext, error: unknown, graphqlShape: boolean): Response {
     if (error instanceof ApiError) {
       for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
@@ -229,6 +250,7 @@ export function createBusinessApi(options: BusinessApiOptions) {
       const key = authenticate(c.req.raw);
       return await yoga.fetch(await readBody(c.req.raw), await context(key));
     } catch (error) {
+      await discardBody(c.req.raw);
       return errorResponse(c, error, true);
     }
   });
