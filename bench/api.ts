@@ -6,7 +6,7 @@
  * for SIGUSR2: to profile by hand).
  */
 import os from "node:os";
-import { type LoadRow, runApiBench } from "./lib/apiBench";
+import { type LoadRow, runApiBench, VARIED_REQUESTS } from "./lib/apiBench";
 import { formatTable } from "./lib/table";
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -61,7 +61,7 @@ async function main() {
         "load avg",
       ],
       rows.map((r) => [
-        r.query,
+        r.varied ? `${r.query} (${VARIED_REQUESTS} ranges in turn)` : r.query,
         r.servers,
         r.target ?? "max",
         r.requestsPerSecond,
@@ -76,7 +76,9 @@ async function main() {
     );
   console.log(
     `\nAt a fixed rate, one server (${options.seconds} s each; open loop, each request timed from when it was due; ` +
-      `load avg: the machine's 1-minute load average after the run, other processes included):\n`,
+      `load avg: the machine's 1-minute load average after the run, other processes included). Each query twice: ` +
+      `one request repeated (answers kept per database snapshot serve it from memory), then ${VARIED_REQUESTS} ` +
+      `different date ranges in turn (more than the API keeps: most are computed):\n`,
   );
   console.log(table(result.rows.filter((r) => r.target !== null)));
   console.log(

@@ -15,6 +15,8 @@ import autocannon from "autocannon";
 export interface LoadSpec {
   url: string;
   body: string;
+  /** At a fixed rate: send these bodies in turn instead of `body` (different requests, not one repeated). */
+  bodies?: string[];
   headers: Record<string, string>;
   seconds: number;
   connections: number;
@@ -61,14 +63,21 @@ function summary(times: number[], seconds: number, counts: Pick<LoadResult, "non
 async function runPaced(spec: LoadSpec & { rate: number }): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const url = new URL(spec.url);
-  const body = Buffer.from(spec.body);
-  const headers = { ...spec.headers, "content-length": String(body.length) };
+  const bodies = (spec.bodies ?? [spec.body]).map((b) => Buffer.from(b));
   const times: number[] = [];
   const counts = { non2xx: 0, errors: 0, timeouts: 0 };
-  const send = (due: number) =>
+  const send = (due: number, body: Buffer) =>
     new Promise<void>((resolve) => {
       const request = http.request(
-        { agent, method: "POST", host: url.hostname, port: url.port, path: url.pathname, headers, timeout: 30_000 },
+        {
+          agent,
+          method: "POST",
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          headers: { ...spec.headers, "content-length": String(body.length) },
+          timeout: 30_000,
+        },
         (response) => {
           response.on("data", () => undefined);
           response.on("end", () => {
@@ -98,7 +107,7 @@ async function runPaced(spec: LoadSpec & { rate: number }): Promise<LoadResult> 
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     pending.set(
       due,
-      send(due).then(() => void pending.delete(due)),
+      send(due, bodies[k % bodies.length]!).then(() => void pending.delete(due)),
     );
   }
   // An overloaded server gets `seconds` more to answer; what is still open then counts as unfinished (a timeout),
