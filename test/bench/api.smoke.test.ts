@@ -36,8 +36,11 @@ describe("bench/api (smoke)", function () {
     for (const check of result.checks) expect(check, `${check.query}: ${check.error}`).to.include({ ok: true });
   });
 
-  it("loads each query at the fixed rate and as fast as it goes, on one and two servers", function () {
-    expect(result.rows).to.have.length(15);
+  it("loads each query at the fixed rate (repeated, then varied) and as fast as it goes, on one and two servers", function () {
+    expect(result.rows).to.have.length(20);
+    const varied = result.rows.filter((r) => r.varied);
+    expect(varied.map((r) => r.query)).to.deep.equal(result.checks.map((c) => c.query));
+    for (const row of varied) expect(row, row.query).to.include({ servers: 1, target: result.rows[0]!.target });
     for (const row of result.rows) {
       expect(row.requests, `${row.query} (${row.servers})`).to.be.greaterThan(0);
       expect(row.non2xx + row.errors + row.timeouts, `${row.query} (${row.servers})`).to.equal(0);
