@@ -31,7 +31,7 @@ export interface AnvilOptions {
   stateFile?: string;
   /** Mine a block every this many seconds (as well as on each transaction, unless automine is turned off). */
   blockTime?: number;
-  /** Receives every line anvil prints. */
+  /** Receives every line anvil prints (without it, anvil runs --silent). */
   log?: (line: string) => void;
 }
 
@@ -41,6 +41,8 @@ export async function startAnvil(options: AnvilOptions): Promise<Service> {
   const args = ["--host", "127.0.0.1", "--port", String(options.port), "--accounts", accounts, "--chain-id", "31337"];
   if (options.stateFile !== undefined) args.push("--state", options.stateFile);
   if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
+  // anvil prints a line per request unless silent: reading them costs the caller as much CPU as anvil itself
+  if (options.log === undefined) args.push("--silent");
   const service = startService("anvil", ANVIL_BIN, args, { quiet: true, log: options.log });
   await waitFor("anvil", () => rpcReady(`http://127.0.0.1:${options.port}`), { service, timeoutMs: 30_000 });
   return service;
