@@ -689,20 +689,28 @@ async function driveLive(node: Node, ponder: Ponder, bulk: Bulk, seconds: number
 
   const sampler = (async () => {
     while (!stopping) {
-      const head = Number(await rpc<string>(node.rpcUrl, "eth_blockNumber"));
-      const indexed = await indexedBlock(ponder.apiUrl).catch(() => -1);
-      if (indexed >= 0) lags.push(Math.max(0, head - indexed));
-      for (let b = lastSeen + 1; b <= head; b++) {
-        const block = await rpc<{ transactions: string[] }>(node.rpcUrl, "eth_getBlockByNumber", [
-          `0x${b.toString(16)}`,
-          false,
-        ]);
-        mined += block.transactions.length;
+      try {
+        await sample();
+      } catch {
+        // a connection the node reset under load: the next sample reads on from the same block
       }
-      lastSeen = Math.max(lastSeen, head);
       await sleep(250);
     }
   })();
+  /** One sample: the lag, and the transactions of the blocks mined since the last (each block counted once). */
+  async function sample() {
+    const head = Number(await rpc<string>(node.rpcUrl, "eth_blockNumber"));
+    const indexed = await indexedBlock(ponder.apiUrl).catch(() => -1);
+    if (indexed >= 0) lags.push(Math.max(0, head - indexed));
+    for (let b = lastSeen + 1; b <= head; b++) {
+      const block = await rpc<{ transactions: string[] }>(node.rpcUrl, "eth_getBlockByNumber", [
+        `0x${b.toString(16)}`,
+        false,
+      ]);
+      mined += block.transactions.length;
+      lastSeen = b;
+    }
+  }
   const worker = async (s: { holder: string; token: string }) => {
     while (Date.now() < end) {
       if (sent - mined >= MAX_BACKLOG || (maxRate !== undefined && sent >= ((Date.now() - start) / 1000) * maxRate)) {
