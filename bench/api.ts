@@ -2,11 +2,13 @@
  * `npm run bench:api`: the business API's latency and throughput under load (see bench/lib/apiBench.ts). Prints
  * tables and asserts nothing. Env: BENCH_API_ACCOUNTS (500000), BENCH_API_TRANSFERS (1000000), BENCH_API_SECONDS
  * (10 per query and mode), BENCH_API_RATE (200 requests/s), BENCH_API_CONNECTIONS (16 per load client),
+ * BENCH_API_QUERIES (load only these, comma-separated: accountHistory, accountHistoryTypical, merchantStatement,
+ * analytics, alerts),
  * BENCH_API_HOLD=<file> (after the checks, write the servers' URLs, the key and the database URL to <file> and wait
  * for SIGUSR2: to profile by hand).
  */
 import os from "node:os";
-import { type LoadRow, runApiBench, VARIED_REQUESTS } from "./lib/apiBench";
+import { type LoadRow, type QueryName, runApiBench, VARIED_REQUESTS } from "./lib/apiBench";
 import { formatTable } from "./lib/table";
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -18,6 +20,7 @@ async function main() {
     seconds: setting("BENCH_API_SECONDS", 10),
     rate: setting("BENCH_API_RATE", 200),
     connections: setting("BENCH_API_CONNECTIONS", 16),
+    queries: process.env.BENCH_API_QUERIES?.split(",") as QueryName[] | undefined,
   };
   const started = Date.now();
   const result = await runApiBench({ ...options, log: (line) => console.log(`  ${line}`) });

@@ -6,8 +6,9 @@
  *   due (a slow server cannot slow the client down and hide its queue: no coordinated omission). autocannon's own
  *   rate option sends each connection's quota back to back at the start of every second, which measures bursts;
  * - as fast as it goes: autocannon with `connections` connections (closed loop).
- *   node -r ts-node/register bench/lib/loadClient.ts '<LoadSpec as JSON>'   -> one LoadResult as JSON on stdout
+ *   node -r ts-node/register bench/lib/loadClient.ts '<LoadSpec as JSON>' | @<file>   -> one LoadResult as JSON
  */
+import fs from "node:fs";
 import http from "node:http";
 import { performance } from "node:perf_hooks";
 import autocannon from "autocannon";
@@ -153,7 +154,9 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
 }
 
 if (require.main === module) {
-  runLoad(JSON.parse(process.argv[2] ?? "{}") as LoadSpec)
+  // the spec, or @file holding it (a spec with many bodies exceeds the kernel's limit on one argument)
+  const arg = process.argv[2] ?? "{}";
+  runLoad(JSON.parse(arg.startsWith("@") ? fs.readFileSync(arg.slice(1), "utf8") : arg) as LoadSpec)
     .then((result) => process.stdout.write(`${JSON.stringify(result)}\n`))
     .catch((error: unknown) => {
       console.error(error);
