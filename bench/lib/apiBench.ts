@@ -16,16 +16,14 @@ import path from "node:path";
 import { issueKey } from "../../indexer/src/api/business/keys";
 import { generateAbis } from "../../scripts/gen-abis";
 import { jsonRpc, rpcReady } from "../../scripts/lib/http";
-import { indexedBlock } from "../../scripts/lib/indexer";
+import { indexedBlock, startPonder } from "../../scripts/lib/indexer";
 import { type Postgres, startPostgres } from "../../scripts/lib/postgres";
 import { freePort, run, type Service, startService, stopService, waitFor } from "../../scripts/lib/processes";
 import { address, BUSY_MERCHANT, HOT_ACCOUNT, type SeedPlan, seedPlan, seedSql } from "./apiSeed";
 import type { LoadResult, LoadSpec } from "./loadClient";
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const INDEXER_DIR = path.join(ROOT, "indexer");
 const HARDHAT_BIN = path.join(ROOT, "node_modules", ".bin", "hardhat");
-const PONDER_BIN = path.join(ROOT, "node_modules", "ponder", "dist", "esm", "bin", "ponder.js");
 const LOAD_CLIENT = path.join(__dirname, "loadClient.ts");
 const DAY = 86_400;
 /** An ordinary account of the first community (account n belongs to token n mod the token count). */
@@ -183,7 +181,7 @@ export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchRes
     services.push(chain);
     commands.push(`npx hardhat node --port ${rpcPort}`);
     await waitFor("the Hardhat node", () => rpcReady(rpcUrl), { service: chain, timeoutMs: 60_000 });
-    const env = {
+    const env: BenchEnv & NodeJS.ProcessEnv = {
       HARDHAT_DISABLE_TELEMETRY_PROMPT: "true",
       PONDER_TELEMETRY_DISABLED: "true",
       DEPLOYMENT_FILE: deploymentFile,
@@ -200,7 +198,7 @@ export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchRes
     // its schema, so creating such a table fails unless the schema is on the search path (harmless otherwise).
     pg.psql("ALTER DATABASE kc SET search_path TO kc, public");
     generateAbis();
-    const indexer = await startPonder("indexer", ["start", "--schema", "kc"], env, services);
+    const indexer = await startServer("indexer", ["start", "--schema", "kc"], env, services);
     commands.push(`ponder start --schema kc (DATABASE_URL=${databaseUrl})`);
     const head = Number(await jsonRpc<string>(rpcUrl, "eth_blockNumber"));
     await waitFor("the indexer's /ready", async () => (await fetch(`${indexer.url}/ready`)).ok, {
@@ -255,8 +253,8 @@ export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchRes
     // itself (a few % of the CPU of a request)
     const serveEnv = { ...env, NODE_ENV: "production" };
     const servers = [
-      await startPonder("api-1", ["serve", "--schema", "kc"], serveEnv, services),
-      await startPonder("api-2", ["serve", "--schema", "kc"], serveEnv, services),
+      await startServer("api-1", ["serve", "--schema", "kc"], serveEnv, services),
+      await startServer("api-2", ["serve", "--schema", "kc"], serveEnv, services),
     ];
     commands.push(
       "NODE_ENV=production ponder serve --schema kc --port <p1>",
@@ -392,32 +390,33 @@ function combine(results: LoadResult[]): LoadResult {
   };
 }
 
-/** Starts `ponder <args>` on a free port and waits until it listens. */
-async function startPonder(
+/** What the bench's commands run with (deploy, the indexer, the API servers). */
+interface BenchEnv {
+  PONDER_RPC_URL: string;
+  DEPLOYMENT_FILE: string;
+  DATABASE_URL: string;
+  API_KEYS_FILE: string;
+  NODE_ENV?: string;
+}
+
+/** Starts `ponder <args>` on a free port and waits until it listens (BENCH_API_HOLD: its lines to a file). */
+async function startServer(
   name: string,
   args: string[],
-  env: NodeJS.ProcessEnv,
+  env: BenchEnv,
   services: Service[],
 ): Promise<{ service: Service; url: string }> {
-  let port: number | undefined;
-  const lines: string[] = [];
-  const service = startService(name, process.execPath, [PONDER_BIN, ...args, "--port", String(await freePort())], {
-    cwd: INDEXER_DIR,
-    env,
-    quiet: true,
-    log: (line) => {
-      lines.push(line);
-      if (process.env.BENCH_API_HOLD) fs.appendFileSync(`${process.env.BENCH_API_HOLD}.${name}.log`, `${line}\n`);
-      if (lines.length > 40) lines.shift();
-      const match = /Started listening on port (\d+)/.exec(line);
-      if (match) port = Number(match[1]);
-    },
+  const hold = process.env.BENCH_API_HOLD;
+  const { service, apiUrl } = await startPonder({
+    name,
+    args,
+    rpcUrl: env.PONDER_RPC_URL,
+    deploymentFile: env.DEPLOYMENT_FILE,
+    databaseUrl: env.DATABASE_URL,
+    apiKeysFile: env.API_KEYS_FILE,
+    env: { NODE_ENV: env.NODE_ENV },
+    onSpawn: (spawned) => services.push(spawned),
+    log: (line) => hold && fs.appendFileSync(`${hold}.${name}.log`, `${line}\n`),
   });
-  services.push(service);
-  try {
-    await waitFor(`${name} to listen`, async () => port !== undefined, { service, timeoutMs: 120_000 });
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n${lines.join("\n")}`);
-  }
-  return { service, url: `http://127.0.0.1:${port}` };
+  return { service, url: apiUrl };
 }

@@ -31,7 +31,7 @@ import type { Deployment } from "../../scripts/lib/deployment";
 import { generateAbis } from "../../scripts/gen-abis";
 import { anvilRuns, automineProxy, startAnvil } from "../../scripts/lib/anvil";
 import { jsonRpc, rpcReady } from "../../scripts/lib/http";
-import { INDEXER_DIR, indexedBlock } from "../../scripts/lib/indexer";
+import { INDEXER_DIR, indexedBlock, startPonder } from "../../scripts/lib/indexer";
 import { postgresBin, startPostgres, type Postgres } from "../../scripts/lib/postgres";
 import { freePort, run, type Service, startService, stopService, waitFor } from "../../scripts/lib/processes";
 
@@ -105,7 +105,6 @@ export interface IndexerBenchResult {
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const HARDHAT_BIN = path.join(ROOT, "node_modules", ".bin", "hardhat");
-const PONDER_BIN = path.join(ROOT, "node_modules", "ponder", "dist", "esm", "bin", "ponder.js");
 const ARTIFACTS = path.join(ROOT, "artifacts", "contracts");
 
 /** Recipients per BatchTransfer transaction (Transfer logs per transaction). */
@@ -115,6 +114,8 @@ const HOLDERS = Array.from({ length: 8 }, (_, i) => 20 + i);
 const ACCOUNTS = 30;
 /** Live phase: at most this many sent transactions not yet mined. */
 const MAX_BACKLOG = 1500;
+/** Live phase: the time limit of each call of the sampler (the node's head, its blocks, the indexer's status). */
+const SAMPLE_TIMEOUT_MS = 5_000;
 /** Live phase: how long to wait, after the load, for the indexer to reach the last block. */
 const CATCH_UP_MS = 120_000;
 const WEI = 10n ** 18n;
@@ -602,46 +603,22 @@ interface Ponder {
 }
 
 /** `ponder start` on PGlite (`pgliteDir`) or PostgreSQL (`databaseUrl`); resolves once its HTTP server listens. */
-async function startPonder(
+async function startIndexer(
   options: { rpcUrl: string; deploymentFile: string; pgliteDir?: string; databaseUrl?: string },
   lines: string[],
 ): Promise<Ponder> {
   const started = Date.now();
-  let port: number | undefined;
-  const service = startService(
-    "indexer",
-    process.execPath,
-    [PONDER_BIN, "start", "--schema", "kc", "--port", String(await freePort())],
-    {
-      cwd: INDEXER_DIR,
-      env: {
-        PONDER_TELEMETRY_DISABLED: "true",
-        PONDER_RPC_URL: options.rpcUrl,
-        DEPLOYMENT_FILE: options.deploymentFile,
-        ...(options.pgliteDir !== undefined && { PGLITE_DIR: options.pgliteDir }),
-        DATABASE_URL: options.databaseUrl ?? "",
-        DATABASE_PRIVATE_URL: "",
-      },
-      quiet: true,
-      log: (line) => {
-        const match = /Started listening on port (\d+)/.exec(line);
-        if (match) port = Number(match[1]);
-        lines.push(line);
-        if (lines.length > 2_000) lines.shift();
-      },
+  const { service, apiUrl } = await startPonder({
+    ...options,
+    log: (line) => {
+      lines.push(line);
+      if (lines.length > 2_000) lines.shift();
     },
-  );
+  });
   const rss = rssSampler(service.child.pid!);
-  try {
-    await waitFor("the indexer's HTTP server", async () => port !== undefined, { service, timeoutMs: 120_000 });
-  } catch (error) {
-    rss.stop();
-    await stopService(service);
-    throw new Error(`${(error as Error).message}\n${lines.slice(-30).join("\n")}`);
-  }
   return {
     service,
-    apiUrl: `http://127.0.0.1:${port}`,
+    apiUrl,
     startupSeconds: (Date.now() - started) / 1000,
     rss,
     stop: async () => {
@@ -697,16 +674,23 @@ async function driveLive(node: Node, ponder: Ponder, bulk: Bulk, seconds: number
       await sleep(250);
     }
   })();
-  /** One sample: the lag, and the transactions of the blocks mined since the last (each block counted once). */
+  /**
+   * One sample: the lag, and the transactions of the blocks mined since the last (each block counted once). Every
+   * call has a time limit: a node or an indexer that does not answer under load makes the sample fail, not hang.
+   */
   async function sample() {
-    const head = Number(await rpc<string>(node.rpcUrl, "eth_blockNumber"));
-    const indexed = await indexedBlock(ponder.apiUrl).catch(() => -1);
+    const limit = { timeoutMs: SAMPLE_TIMEOUT_MS };
+    const head = Number(await jsonRpc<string>(node.rpcUrl, "eth_blockNumber", [], limit));
+    const indexed = await indexedBlock(ponder.apiUrl, limit).catch(() => -1);
     if (indexed >= 0) lags.push(Math.max(0, head - indexed));
     for (let b = lastSeen + 1; b <= head; b++) {
-      const block = await rpc<{ transactions: string[] }>(node.rpcUrl, "eth_getBlockByNumber", [
-        `0x${b.toString(16)}`,
-        false,
-      ]);
+      const number = `0x${b.toString(16)}`;
+      const block = await jsonRpc<{ transactions: string[] }>(
+        node.rpcUrl,
+        "eth_getBlockByNumber",
+        [number, false],
+        limit,
+      );
       mined += block.transactions.length;
       lastSeen = b;
     }
@@ -731,14 +715,31 @@ async function driveLive(node: Node, ponder: Ponder, bulk: Bulk, seconds: number
   // let the pool drain into the next blocks, then stop mining and let the indexer catch up
   const lastSent = sent;
   const indexedInWindow = (await ponderMetrics(ponder.apiUrl)).total;
+  // the pool empties (txpool_status: pending and queued; a node without it: the blocks hold every send), or the
+  // error says what is left in it
+  let pool = { pending: "?", queued: "?" };
   await waitFor(
-    `the node to mine the sent transactions (${rejected} sends refused${firstRejection ? `, the first: ${firstRejection}` : ""})`,
-    async () => mined >= lastSent,
+    "the node to mine the sent transactions",
+    async () => {
+      try {
+        pool = await rpc<{ pending: string; queued: string }>(node.rpcUrl, "txpool_status");
+      } catch {
+        return mined >= lastSent;
+      }
+      return Number(pool.pending) === 0 && Number(pool.queued) === 0;
+    },
     { timeoutMs: 60_000 },
-  );
+  ).catch((error: Error) => {
+    throw new Error(
+      `${error.message}: ${Number(pool.pending)} pending and ${Number(pool.queued)} queued in the pool; ` +
+        `${lastSent} sent, ${mined} counted in blocks up to ${lastSeen}, ${rejected} sends refused` +
+        (firstRejection ? ` (the first: ${firstRejection})` : ""),
+    );
+  });
   stopping = true;
   await sampler;
   await setMining(node, false);
+  await sample(); // the blocks mined since the last sample
   const lastBlock = Number(await rpc<string>(node.rpcUrl, "eth_blockNumber"));
   return { lags, sent: lastSent, rejected, elapsed, blocks: lastBlock - firstBlock + 1, lastBlock, indexedInWindow };
 }
@@ -821,7 +822,7 @@ export async function runIndexerBench(options: IndexerBenchOptions): Promise<Ind
       log(`backfill on ${database}`);
       const lines: string[] = [];
       const started = Date.now();
-      const ponder = await startPonder({ rpcUrl: node.rpcUrl, deploymentFile, ...target }, lines);
+      const ponder = await startIndexer({ rpcUrl: node.rpcUrl, deploymentFile, ...target }, lines);
       try {
         await waitForHead(ponder, head, 30 * 60_000, lines);
         const seconds = (Date.now() - started) / 1000;
@@ -868,7 +869,7 @@ export async function runIndexerBench(options: IndexerBenchOptions): Promise<Ind
       for (const database of options.databases) {
         log(`live on ${database}`);
         const lines: string[] = [];
-        const ponder = await startPonder({ rpcUrl: node.rpcUrl, deploymentFile, ...databases.get(database) }, lines);
+        const ponder = await startIndexer({ rpcUrl: node.rpcUrl, deploymentFile, ...databases.get(database) }, lines);
         try {
           const now = Number(await rpc<string>(node.rpcUrl, "eth_blockNumber"));
           await waitForHead(ponder, now, 30 * 60_000, lines);

@@ -1,9 +1,15 @@
 /** One JSON-RPC call; rejects with the node's message on an error answer. */
-export async function jsonRpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
+export async function jsonRpc<T>(
+  url: string,
+  method: string,
+  params: unknown[] = [],
+  { timeoutMs }: { timeoutMs?: number } = {},
+): Promise<T> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+    ...(timeoutMs !== undefined && { signal: AbortSignal.timeout(timeoutMs) }),
   });
   const body = (await response.json()) as { result?: T; error?: { message: string } };
   if (body.error) throw new Error(`${method}: ${body.error.message}`);

@@ -1,69 +1,113 @@
 import path from "node:path";
 import { generateAbis } from "../gen-abis";
 import { jsonRpc } from "./http";
-import { type Service, startService, stopService, waitFor } from "./processes";
+import { freePort, type Service, startService, stopService, waitFor } from "./processes";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 export const INDEXER_DIR = path.join(ROOT, "indexer");
 const PONDER_BIN = path.join(ROOT, "node_modules", "ponder", "dist", "esm", "bin", "ponder.js");
 
-export interface IndexerOptions {
+export interface IndexerOptions extends Pick<
+  PonderOptions,
+  "rpcUrl" | "deploymentFile" | "databaseUrl" | "apiKeysFile" | "log" | "onSpawn"
+> {
+  /** The embedded database's directory (PGlite), used unless `databaseUrl` is set. */
+  pgliteDir: string;
+  port: number;
+}
+
+/** The last block the indexer has processed, from Ponder's /status; -1 before it has one. */
+export async function indexedBlock(apiUrl: string, { timeoutMs }: { timeoutMs?: number } = {}): Promise<number> {
+  const signal = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+  const status = (await (await fetch(`${apiUrl}/status`, { signal })).json()) as Record<
+    string,
+    { block?: { number: number } }
+  >;
+  return Math.min(...Object.values(status).map((chain) => chain.block?.number ?? -1));
+}
+
+/** How to run `ponder` against a chain and a database. */
+export interface PonderOptions {
   rpcUrl: string;
   deploymentFile: string;
   /** The embedded database's directory (PGlite), used unless `databaseUrl` is set. */
-  pgliteDir: string;
-  /** A PostgreSQL database (postgresql://...) to index into instead of PGlite. */
+  pgliteDir?: string;
+  /** A PostgreSQL database (postgresql://...) instead of PGlite. */
   databaseUrl?: string;
-  port: number;
   /** The business API's keys file (API_KEYS_FILE); default indexer/.keys/api-keys.json. */
   apiKeysFile?: string;
+  /** Ponder's command and its arguments before the port (default: start --schema kc). */
+  args?: string[];
+  /** The port to ask for (default: a free one). Ponder moves on if it is taken: the one it reports is used. */
+  port?: number;
+  /** More environment (NODE_ENV, ...). */
+  env?: NodeJS.ProcessEnv;
+  /** The service's name in errors (default "indexer"). */
+  name?: string;
   /** Receives every line Ponder prints. */
   log?: (line: string) => void;
   /** Called as soon as the process exists, so a caller can stop it on Ctrl-C even mid-start. */
   onSpawn?: (service: Service) => void;
-}
-
-/** The last block the indexer has processed, from Ponder's /status; -1 before it has one. */
-export async function indexedBlock(apiUrl: string): Promise<number> {
-  const status = (await (await fetch(`${apiUrl}/status`)).json()) as Record<string, { block?: { number: number } }>;
-  return Math.min(...Object.values(status).map((chain) => chain.block?.number ?? -1));
+  /** How long Ponder may take to listen (default 120 s). */
+  timeoutMs?: number;
 }
 
 /**
- * Generates the indexer's ABIs from the artifacts, starts `ponder start` on PGlite, and waits until it serves
- * and has indexed the chain's head block. If any step fails, the indexer is stopped before the error is thrown.
+ * Starts `ponder` (by default `ponder start --schema kc`) and resolves once its HTTP server listens, with its URL
+ * (not waiting for the backfill). If it does not listen in time it is stopped, and the error holds its last lines.
  */
-export async function launchIndexer(options: IndexerOptions): Promise<{ service: Service; apiUrl: string }> {
-  generateAbis();
+export async function startPonder(options: PonderOptions): Promise<{ service: Service; apiUrl: string }> {
   let port: number | undefined;
+  const lines: string[] = [];
+  const args = options.args ?? ["start", "--schema", "kc"];
   const service = startService(
-    "indexer",
+    options.name ?? "indexer",
     process.execPath,
-    [PONDER_BIN, "start", "--schema", "kc", "--port", String(options.port)],
+    [PONDER_BIN, ...args, "--port", String(options.port ?? (await freePort()))],
     {
       cwd: INDEXER_DIR,
       env: {
         PONDER_TELEMETRY_DISABLED: "true",
         PONDER_RPC_URL: options.rpcUrl,
         DEPLOYMENT_FILE: options.deploymentFile,
-        PGLITE_DIR: options.pgliteDir,
+        ...(options.pgliteDir !== undefined && { PGLITE_DIR: options.pgliteDir }),
         ...(options.apiKeysFile !== undefined && { API_KEYS_FILE: options.apiKeysFile }),
         DATABASE_URL: options.databaseUrl ?? "",
         DATABASE_PRIVATE_URL: "",
+        ...options.env,
       },
       quiet: true,
       log: (line) => {
-        // Ponder moves to the next port if the chosen one was taken meanwhile: read the one it reports.
         const match = /Started listening on port (\d+)/.exec(line);
         if (match) port = Number(match[1]);
+        lines.push(line);
+        if (lines.length > 40) lines.shift();
         options.log?.(line);
       },
     },
   );
   options.onSpawn?.(service);
   try {
-    await waitFor("the indexer's HTTP server", async () => port !== undefined, { service, timeoutMs: 90_000 });
-    const apiUrl = `http://127.0.0.1:${port}`;
+    const timeoutMs = options.timeoutMs ?? 120_000;
+    await waitFor(`${options.name ?? "the indexer"}'s HTTP server`, async () => port !== undefined, {
+      service,
+      timeoutMs,
+    });
+  } catch (error) {
+    await stopService(service);
+    throw new Error(`${(error as Error).message}\n${lines.join("\n")}`);
+  }
+  return { service, apiUrl: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * Generates the indexer's ABIs from the artifacts, starts `ponder start`, and waits until it serves and has
+ * indexed the chain's head block. If any step fails, the indexer is stopped before the error is thrown.
+ */
+export async function launchIndexer(options: IndexerOptions): Promise<{ service: Service; apiUrl: string }> {
+  generateAbis();
+  const { service, apiUrl } = await startPonder({ ...options, timeoutMs: 90_000 });
+  try {
     await waitFor("the indexer's /ready", async () => (await fetch(`${apiUrl}/ready`)).ok, {
       service,
       timeoutMs: 180_000,

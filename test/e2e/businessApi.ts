@@ -746,13 +746,16 @@ export function describeBusinessApi(context: () => BusinessApiContext): void {
             refundCount: number;
             refunds: { raw: string };
             net: { raw: string };
+            fiatSales: { raw: string; currency: string };
+            rewards: { raw: string };
             entryCount: number;
             entries: { type: string }[];
             csv: string;
           };
         }>(
           `query ($m: Address!, $from: Date!, $to: Date!) { merchantStatement(merchant: $m, from: $from, to: $to) {
-             saleCount sales { raw } refundCount refunds { raw } net { raw } entryCount entries { type } csv } }`,
+             saleCount sales { raw } refundCount refunds { raw } net { raw } fiatSales { raw currency } rewards { raw }
+             entryCount entries { type } csv } }`,
           args,
           businessKey,
         );
@@ -774,6 +777,19 @@ export function describeBusinessApi(context: () => BusinessApiContext): void {
           "date,type,reference,counterparty,currency,amount,fiat_currency,fiat_amount,loyalty_reward,transaction_hash",
         );
         expect(lines.length).to.equal(1 + sales.length + refunds.length);
+        // the totals (summed in SQL) agree with the entries (the CSV's lines): fiat parts in the peg, rewards
+        const cells = lines.slice(1).map((l) => l.split(","));
+        const sumOf = (list: string[][], column: number) =>
+          list.reduce((a, cell) => a + ethers.parseEther(cell[column] || "0"), 0n);
+        const saleLines = cells.filter((cell) => cell[1] === "sale");
+        expect(s.fiatSales.raw).to.equal(
+          sumOf(
+            saleLines.filter((cell) => cell[6] === s.fiatSales.currency),
+            7,
+          ).toString(),
+        );
+        expect(s.rewards.raw).to.equal(sumOf(saleLines, 8).toString());
+        expect(s.sales.raw).to.equal(sumOf(saleLines, 5).toString());
         const url = `${c.baseUrl}/api/reports/merchant-statement.csv?merchant=${args.m}&from=${args.from}&to=${args.to}`;
         const response = await fetch(url, { headers: { "x-api-key": businessKey } });
         expect(response.status).to.equal(200);

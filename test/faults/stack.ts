@@ -10,14 +10,13 @@ import path from "node:path";
 import { generateAbis } from "../../scripts/gen-abis";
 import type { Deployment } from "../../scripts/lib/deployment";
 import { jsonRpc } from "../../scripts/lib/http";
-import { INDEXER_DIR, indexedBlock } from "../../scripts/lib/indexer";
+import { indexedBlock, startPonder } from "../../scripts/lib/indexer";
 import { type Postgres, startPostgres } from "../../scripts/lib/postgres";
-import { freePort, run, type Service, startService, stopService, waitFor } from "../../scripts/lib/processes";
+import { freePort, run, type Service, stopService, waitFor } from "../../scripts/lib/processes";
 import { automineProxy, startAnvil } from "../../scripts/lib/anvil";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const HARDHAT_BIN = path.join(ROOT, "node_modules", ".bin", "hardhat");
-const PONDER_BIN = path.join(ROOT, "node_modules", "ponder", "dist", "esm", "bin", "ponder.js");
 const LOG_TAIL = 80;
 
 const running = new Set<Service>();
@@ -129,34 +128,17 @@ export class FaultStack {
     if (database === "postgres" && !this.postgres) this.postgres = await startPostgres();
     generateAbis();
     const log = this.logger(`indexer (run ${++this.indexerRuns}, ${database})`);
-    let port: number | undefined;
-    const service = startService(
-      "indexer",
-      process.execPath,
-      [PONDER_BIN, "start", "--schema", "kc", "--port", String(await freePort())],
-      {
-        cwd: INDEXER_DIR,
-        quiet: true,
-        env: {
-          PONDER_TELEMETRY_DISABLED: "true",
-          PONDER_RPC_URL: this.rpcUrl,
-          DEPLOYMENT_FILE: this.deploymentFile,
-          PGLITE_DIR: this.pgliteDir,
-          API_KEYS_FILE: this.apiKeysFile,
-          DATABASE_URL: database === "postgres" ? this.postgres!.url : "",
-          DATABASE_PRIVATE_URL: "",
-        },
-        log: (line) => {
-          const match = /Started listening on port (\d+)/.exec(line);
-          if (match) port = Number(match[1]);
-          log(line);
-        },
-      },
-    );
-    running.add(service);
+    const { service, apiUrl } = await startPonder({
+      rpcUrl: this.rpcUrl,
+      deploymentFile: this.deploymentFile,
+      pgliteDir: this.pgliteDir,
+      apiKeysFile: this.apiKeysFile,
+      databaseUrl: database === "postgres" ? this.postgres!.url : undefined,
+      log,
+      onSpawn: (spawned) => running.add(spawned),
+    });
     this.indexer = service;
-    await waitFor("the indexer's HTTP server", async () => port !== undefined, { service, timeoutMs: 120_000 });
-    this.apiUrl = `http://127.0.0.1:${port}`;
+    this.apiUrl = apiUrl;
   }
 
   /** The last block the indexer has processed (/status), -1 before it has one or while it does not answer. */

@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { type DayRow, giniFromSums, ratioValue, rollUpDays } from "../../indexer/src/api/business/analytics";
+import { countActivity } from "../../indexer/src/api/business/senders";
 import { gini, ratio } from "../../indexer/src/lib/metrics";
 
 const E18 = 10n ** 18n;
@@ -148,5 +150,42 @@ describe("business API: analytics roll-up", () => {
       bps: 4_375,
     });
     expect(ratioValue(ratio(2n, 3n))).to.deep.include({ decimal: "0.666666", bps: 6_666 });
+  });
+});
+
+describe("distinct senders over day ranges (countActivity)", () => {
+  const lists = (days: number[][]) => days.map((ids) => Uint32Array.from(ids));
+
+  it("counts each sender once per period, and those of both periods", () => {
+    // previous period: 1, 2, 3 (2 twice); this one: 2, 3, 4, 4, 5
+    const a = countActivity(
+      lists([
+        [2, 4],
+        [4, 5, 3],
+      ]),
+      lists([
+        [1, 2],
+        [2, 3],
+      ]),
+      6,
+    );
+    expect(a).to.deep.equal({ active: 4, previous: 3, retained: 2 });
+    expect(countActivity([], [], 0)).to.deep.equal({ active: 0, previous: 0, retained: 0 });
+  });
+
+  it("equals the counts of sets, for any days of senders", () => {
+    const day = fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 30 });
+    fc.assert(
+      fc.property(fc.array(day, { maxLength: 8 }), fc.array(day, { maxLength: 8 }), (current, previous) => {
+        const now = new Set(current.flat());
+        const before = new Set(previous.flat());
+        expect(countActivity(lists(current), lists(previous), 41)).to.deep.equal({
+          active: now.size,
+          previous: before.size,
+          retained: [...now].filter((id) => before.has(id)).length,
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });

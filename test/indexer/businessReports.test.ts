@@ -350,6 +350,9 @@ describe("indexer: business API reports", () => {
         query: async () => {
           throw new Error("no SQL expected");
         },
+        snapshot: async () => {
+          throw new Error("no SQL expected");
+        },
         communities: async () => communities,
         referenceCurrency: "USD",
         alertThresholds: () => {

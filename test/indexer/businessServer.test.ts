@@ -43,6 +43,8 @@ describe("business API server (in process)", () => {
   let business: string;
   let slow: string;
   const statements: string[] = [];
+  /** What the fake database says `pg_current_snapshot()` is; undefined: it fails as an unknown query. */
+  let snapshot: string | undefined;
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "kc-server-"));
@@ -59,6 +61,7 @@ describe("business API server (in process)", () => {
       statements.push(text);
       if (text.includes("FROM fx_oracle")) return [{ reference_currency: "USD" }];
       if (text.includes("FROM community_profile")) return [COMMUNITY];
+      if (text.includes("pg_current_snapshot") && snapshot !== undefined) return [{ snapshot }];
       throw new Error(`relation "secret_table" does not exist: ${text}`);
     };
     app = new Hono().route(
@@ -188,6 +191,42 @@ describe("business API server (in process)", () => {
     expect(() => issueKey(file, { label: "x", role: "business", merchants, communities: ["katy"] })).to.throw(
       /name no communities/,
     );
+  });
+
+  it("answers a repeated request on an unchanged snapshot without reading again, per key and only if it succeeded", async () => {
+    const query = { query: `{ community(id: "katy") { symbol supply { value } } }` };
+    const reads = () => statements.filter((s) => s.includes("community_profile")).length;
+    try {
+      snapshot = "100:100:";
+      await post(query, compliance); // succeeded: known from now on
+      const first = await post(query, compliance); // kept on this snapshot
+      const before = reads();
+      const again = await post(query, compliance);
+      expect(again.text).to.equal(first.text);
+      expect(again.json.data!.community.supply).to.deep.equal({ value: "1234.5" });
+      expect(reads()).to.equal(before, "the repeated request read the database");
+      // another key (another scope) gets its own answer
+      await post(query, business);
+      await post(query, business);
+      expect(reads()).to.equal(before + 2);
+      // the indexer committed: the snapshot changed
+      snapshot = "101:101:";
+      await post(query, compliance);
+      expect(reads()).to.equal(before + 3);
+      // a request that never succeeded costs no snapshot read
+      const snapshots = statements.filter((s) => s.includes("pg_current_snapshot")).length;
+      await post({ query: `{ community(id: "atlantis") { id } }` }, compliance);
+      await post({ query: `{ community(id: "atlantis") { id } }` }, compliance);
+      expect(statements.filter((s) => s.includes("pg_current_snapshot")).length).to.equal(snapshots);
+      // an answer with an error is computed each time
+      const failing = { query: `{ alerts { items { id } } }` };
+      await post(failing, compliance);
+      const tries = statements.length;
+      expect((await post(failing, compliance)).json.errors![0]!.message).to.equal("Unexpected error.");
+      expect(statements.length).to.be.greaterThan(tries);
+    } finally {
+      snapshot = undefined;
+    }
   });
 
   it("passes every input to SQL as a bound parameter", () => {

@@ -32,7 +32,8 @@ import {
 } from "./context";
 import { checkLocale, formatAmount, toDecimalString } from "./money";
 import { parseRange } from "./inputs";
-import { SnapshotCache } from "./snapshot";
+import { SenderDays } from "./senders";
+import { FinalCache, finalizedTimestamp, SnapshotCache } from "./snapshot";
 
 /** One `community_day` row, as numbers and bigints. */
 export interface DayRow {
@@ -162,7 +163,7 @@ type Row = Record<string, unknown>;
 const num = (v: unknown) => Number(v ?? 0);
 
 /** Analytics answers (per scope and range), shared by the requests of this API process. */
-const analyticsCache = new SnapshotCache();
+const analyticsCache = new SnapshotCache(1_024);
 
 function dayRow(r: Row): DayRow {
   return {
@@ -208,55 +209,45 @@ async function dayRows(ctx: ApiContext, token: string | null, from: bigint, to: 
   return rows.map(dayRow);
 }
 
-/** Distinct senders in [from, to] and the previous period's retention, from `account_day`. */
+/** Each day's senders, shared by the requests of this API process. */
+const senderDays = new SenderDays();
+/** Gini coefficients by token and end day: kept for good once the day is final. */
+const giniCache = new FinalCache(1_000);
+/** The finalized timestamp by snapshot. */
+const finality = new SnapshotCache(4);
+
+/** The block timestamp up to which the indexed data is final (read once per snapshot). */
+async function finalizedAt(ctx: ApiContext): Promise<bigint> {
+  return finality.get(await ctx.snapshot(), "finalized", () => finalizedTimestamp((s) => ctx.query(s)));
+}
+
+/** Distinct senders in [from, to] and the retention of the previous period's (the `days` before `from`). */
 async function activity(ctx: ApiContext, token: string | null, from: bigint, to: bigint, days: number) {
-  const byToken = token === null ? sql`TRUE` : sql`token = ${token}`;
-  const previousFrom = from - BigInt(days) * DAY;
-  // Retained: the previous period's senders that also sent in this one, each checked on the primary key (or the
-  // account index) rather than by joining two materialized sets, whose misestimate switched on the JIT (+120 ms).
-  const [row] = await ctx.query<Row>(sql`
-    WITH previous AS (
-      SELECT DISTINCT account FROM account_day
-      WHERE ${byToken} AND day BETWEEN ${previousFrom} AND ${from - DAY} AND sent_count > 0
-    )
-    SELECT (SELECT count(DISTINCT account) FROM account_day
-             WHERE ${byToken} AND day BETWEEN ${from} AND ${to} AND sent_count > 0) AS active,
-           (SELECT count(*) FROM previous) AS previous,
-           (SELECT count(*) FROM previous p WHERE EXISTS (
-              SELECT 1 FROM account_day c
-               WHERE ${byToken} AND c.account = p.account AND c.day BETWEEN ${from} AND ${to} AND c.sent_count > 0
-           )) AS retained`);
-  return {
-    activeUsers: num(row?.active),
-    retention: ratio(big(row?.retained), big(row?.previous)),
-  };
+  const { active, previous, retained } = await senderDays.activity(ctx, token, from, to, days, await finalizedAt(ctx));
+  return { activeUsers: active, retention: ratio(BigInt(retained), BigInt(previous)) };
 }
 
-/** Distinct senders per day, for the federation's daily series (a community's is in `community_day`). */
-async function activePerDay(ctx: ApiContext, from: bigint, to: bigint): Promise<Map<bigint, number>> {
-  const rows = await ctx.query<Row>(sql`
-    SELECT day, count(DISTINCT account) AS active FROM account_day
-    WHERE day BETWEEN ${from} AND ${to} AND sent_count > 0 GROUP BY day`);
-  return new Map(rows.map((r) => [big(r.day), num(r.active)]));
-}
-
-/** The Gini coefficient of the token's positive balances at the end of the day `to`. */
+/**
+ * The Gini coefficient of the token's positive balances at the end of the day `to`: each account's current balance
+ * less what it received net of what it sent after `to` (its `account_day` rows after it; at the head, none).
+ */
 async function giniAt(ctx: ApiContext, token: string, to: bigint): Promise<Ratio> {
-  const [head] = await ctx.query<Row>(sql`SELECT max(day) AS day FROM community_day WHERE token = ${token}`);
-  const headDay = head?.day === null || head?.day === undefined ? null : big(head.day);
-  // At or after the indexed head the current balances are the end-of-range ones; before it, each account's
-  // last end-of-day balance at or before `to`.
-  const balances =
-    headDay === null || to >= headDay
-      ? sql`SELECT balance FROM account WHERE token = ${token} AND balance > 0`
-      : sql`SELECT balance FROM (
-          SELECT DISTINCT ON (account) balance FROM account_day
-          WHERE token = ${token} AND day <= ${to} ORDER BY account, day DESC
-        ) latest WHERE balance > 0`;
-  const [row] = await ctx.query<Row>(sql`
-    SELECT count(*) AS n, coalesce(sum(balance), 0) AS total, coalesce(sum(i * balance), 0) AS weighted
-    FROM (SELECT balance, row_number() OVER (ORDER BY balance) AS i FROM (${balances}) b) ranked`);
-  return giniFromSums(big(row?.n), big(row?.total), big(row?.weighted));
+  const final = to + DAY <= (await finalizedAt(ctx));
+  return giniCache.get(await ctx.snapshot(), `${token}:${to}`, final, async () => {
+    const [row] = await ctx.query<Row>(sql`
+      WITH balances AS (
+        SELECT a.balance - coalesce(later.net, 0) AS balance
+          FROM account a
+          LEFT JOIN (
+            SELECT account, sum(received - sent) AS net FROM account_day
+             WHERE token = ${token} AND day > ${to} GROUP BY account
+          ) later ON later.account = a.address
+         WHERE a.token = ${token}
+      )
+      SELECT count(*) AS n, coalesce(sum(balance), 0) AS total, coalesce(sum(i * balance), 0) AS weighted
+        FROM (SELECT balance, row_number() OVER (ORDER BY balance) AS i FROM balances WHERE balance > 0) ranked`);
+    return giniFromSums(big(row?.n), big(row?.total), big(row?.weighted));
+  });
 }
 
 async function governance(
@@ -413,7 +404,7 @@ async function federationAnalytics(ctx: ApiContext, from: bigint, to: bigint, da
   const rows = await dayRows(ctx, null, from, to);
   const roll = rollUpDays(rows, from, to);
   const { activeUsers, retention } = await activity(ctx, null, from, to, days);
-  const activeByDay = await activePerDay(ctx, from, to);
+  const activeByDay = await senderDays.perDay(ctx, from, to, await finalizedAt(ctx));
   // Local and cross-border volumes per token, valued at the current rates (as merchant sales).
   let local = 0n;
   let total = 0n;
@@ -497,7 +488,7 @@ export const analyticsResolvers = {
     analytics: async (_: unknown, args: { community?: string | null; from: string; to: string }, ctx: ApiContext) => {
       const range = parseRange(args.from, args.to);
       const base = { from: args.from, to: args.to, days: range.days };
-      const snapshot = await SnapshotCache.snapshotOf(ctx);
+      const snapshot = await ctx.snapshot();
       if (args.community === undefined || args.community === null) {
         const key = `federation:${range.from}:${range.to}`;
         const answer = analyticsCache.get(snapshot, key, () =>

@@ -30,6 +30,8 @@ export interface ApiContext {
   key: KeyRecord;
   /** Runs a read-only query; numeric columns come back as strings (Ponder stores bigints as numeric(78)). */
   query<Row = Record<string, unknown>>(statement: SQL): Promise<Row[]>;
+  /** The database snapshot of this request (read once per request; undefined if the database does not tell). */
+  snapshot(): Promise<string | undefined>;
   /** Every community, by id (read once per request). */
   communities(): Promise<Map<string, CommunityInfo>>;
   /** The oracle's reference currency (ISO 4217). */

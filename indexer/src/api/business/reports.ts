@@ -15,6 +15,7 @@ import {
   type CommunityInfo,
   complianceCommunities,
   FEDERATION_LOCALE,
+  fiat,
   kc,
   reference,
   requireCommunity,
@@ -118,8 +119,8 @@ export interface StatementEntryValue {
   transactionHash: string;
 }
 
-/** A computed merchant statement: the GraphQL fields (except `csv`, derived by `statementCsv`). */
-export interface MerchantStatementValue {
+/** A merchant statement's totals over its range. */
+export interface StatementTotals {
   merchant: string;
   community: string;
   from: string;
@@ -131,13 +132,72 @@ export interface MerchantStatementValue {
   refunds: AmountValue;
   net: AmountValue;
   rewards: AmountValue;
+}
+
+/** A computed merchant statement: its totals and all its entries (for the CSV). */
+export interface MerchantStatementValue extends StatementTotals {
   entries: StatementEntryValue[];
 }
 
+/** The sums a statement's totals come from (numeric columns as strings when read from SQL). */
+export interface StatementSums {
+  sale_count: number | string;
+  sales: string | bigint;
+  /** Fiat parts in the community's own currency only (as merchant.fiat_volume counts them). */
+  fiat_sales: string | bigint;
+  rewards: string | bigint;
+  refund_count: number | string;
+  refunds: string | bigint;
+}
+
+/** A statement's totals from its sums. */
+export function statementTotals(
+  merchant: string,
+  community: CommunityInfo,
+  range: DayRange,
+  sums: StatementSums,
+): StatementTotals {
+  const sales = big(sums.sales);
+  const refunds = big(sums.refunds);
+  return {
+    merchant,
+    community: community.id,
+    from: isoDate(range.from),
+    to: isoDate(range.to),
+    saleCount: Number(sums.sale_count),
+    sales: kc(sales, community),
+    fiatSales: fiat(big(sums.fiat_sales), community),
+    refundCount: Number(sums.refund_count),
+    refunds: kc(refunds, community),
+    net: kc(sales - refunds, community),
+    rewards: kc(big(sums.rewards), community),
+  };
+}
+
+/** One sale or refund as a statement entry: a sale's fiat part in its own currency (null when none). */
+export function statementEntry(row: StatementRow, community: CommunityInfo): StatementEntryValue {
+  const base = {
+    time: isoTime(big(row.timestamp)),
+    type: row.type,
+    invoiceId: row.invoice_id,
+    counterparty: row.counterparty,
+    amount: kc(big(row.amount), community),
+    transactionHash: row.transaction_hash,
+  };
+  if (row.type === "refund") return { ...base, fiatAmount: null, reward: null };
+  const fiatRaw = big(row.fiat_amount);
+  const currency = (row.fiat_currency ?? "").toUpperCase();
+  return {
+    ...base,
+    fiatAmount: fiatRaw === 0n ? null : { raw: fiatRaw, currency, isoCurrency: currency, locale: community.locale },
+    reward: kc(big(row.reward), community),
+  };
+}
+
 /**
- * The statement of `merchant` in `community` over `range` from its sales and refunds, oldest first (rows sorted by
- * block and log index). fiatSales adds only the fiat parts in the community's own currency (as merchant.fiat_volume
- * does); each entry's fiatAmount shows its own currency, null when there is none.
+ * The statement of `merchant` in `community` over `range` from all its sales and refunds, oldest first (rows sorted
+ * by block and log index). fiatSales adds only the fiat parts in the community's own currency (as
+ * merchant.fiat_volume does); each entry's fiatAmount shows its own currency, null when there is none.
  */
 export function buildStatement(
   merchant: string,
@@ -149,59 +209,22 @@ export function buildStatement(
   const sorted = [...rows].sort(
     (a, b) => compareBig(big(a.block_number), big(b.block_number)) || Number(a.log_index) - Number(b.log_index),
   );
-  let saleCount = 0;
-  let refundCount = 0;
-  let sales = 0n;
-  let fiatSales = 0n;
-  let refunds = 0n;
-  let rewards = 0n;
   const peg = community.currency.toUpperCase();
-  const entries = sorted.map((row): StatementEntryValue => {
-    const amount = big(row.amount);
-    const base = {
-      time: isoTime(big(row.timestamp)),
-      type: row.type,
-      invoiceId: row.invoice_id,
-      counterparty: row.counterparty,
-      amount: kc(amount, community),
-      transactionHash: row.transaction_hash,
-    };
+  const sums = { sale_count: 0, sales: 0n, fiat_sales: 0n, rewards: 0n, refund_count: 0, refunds: 0n };
+  for (const row of sorted) {
     if (row.type === "refund") {
-      refundCount += 1;
-      refunds += amount;
-      return { ...base, fiatAmount: null, reward: null };
+      sums.refund_count += 1;
+      sums.refunds += big(row.amount);
+      continue;
     }
-    const fiatRaw = big(row.fiat_amount);
-    const currency = (row.fiat_currency ?? "").toUpperCase();
-    const reward = big(row.reward);
-    saleCount += 1;
-    sales += amount;
-    rewards += reward;
-    if (currency === peg) fiatSales += fiatRaw;
-    return {
-      ...base,
-      fiatAmount: fiatRaw === 0n ? null : { raw: fiatRaw, currency, isoCurrency: currency, locale: community.locale },
-      reward: kc(reward, community),
-    };
-  });
+    sums.sale_count += 1;
+    sums.sales += big(row.amount);
+    sums.rewards += big(row.reward);
+    if ((row.fiat_currency ?? "").toUpperCase() === peg) sums.fiat_sales += big(row.fiat_amount);
+  }
   return {
-    merchant,
-    community: community.id,
-    from: isoDate(range.from),
-    to: isoDate(range.to),
-    saleCount,
-    sales: kc(sales, community),
-    fiatSales: {
-      raw: fiatSales,
-      currency: community.currency,
-      isoCurrency: community.currency,
-      locale: community.locale,
-    },
-    refundCount,
-    refunds: kc(refunds, community),
-    net: kc(sales - refunds, community),
-    rewards: kc(rewards, community),
-    entries,
+    ...statementTotals(merchant, community, range, sums),
+    entries: sorted.map((row) => statementEntry(row, community)),
   };
 }
 
@@ -250,11 +273,18 @@ export interface MerchantStatementArgs {
  */
 const reportCache = new SnapshotCache(32);
 
-/** Checks, reads and builds a merchant statement. */
-export async function computeMerchantStatement(
-  ctx: ApiContext,
-  args: MerchantStatementArgs,
-): Promise<MerchantStatementValue> {
+/** A merchant statement asked for: checked, with the SQL of its entries. */
+interface StatementTarget {
+  address: string;
+  community: CommunityInfo;
+  range: DayRange;
+  key: string;
+  /** Its sales and refunds as StatementRow columns (not ordered). */
+  entries: SQL;
+}
+
+/** Checks the arguments and the key's access to the merchant's statement. */
+async function statementTarget(ctx: ApiContext, args: MerchantStatementArgs): Promise<StatementTarget> {
   const address = parseAddress(args.merchant, "merchant");
   const range = parseRange(args.from, args.to);
   const [row] = await ctx.query<{ token: string; community: string | null }>(
@@ -267,14 +297,9 @@ export async function computeMerchantStatement(
     throw clientError("UNKNOWN_COMMUNITY", `merchant ${address} is registered for a token no community owns`);
   }
   requireMerchantAccess(ctx, address, community.id);
-
   const start = num(range.from);
   const end = num(range.to + DAY);
-  const key = `statement:${address}:${range.from}:${range.to}`;
-  return reportCache.get(await SnapshotCache.snapshotOf(ctx), key, async () => {
-    // one statement, so sales and refunds come from one snapshot of the tables
-    const rows = await ctx.query<StatementRow>(sql`
-    SELECT * FROM (
+  const entries = sql`
       SELECT 'sale' AS type, p.invoice_id, p.payer AS counterparty, p.amount, p.fiat_amount, p.fiat_currency,
              p.reward, p.transaction_hash, p.timestamp, p.block_number, p.log_index
         FROM payment p
@@ -283,12 +308,57 @@ export async function computeMerchantStatement(
       SELECT 'refund' AS type, COALESCE(p.invoice_id, r.invoice_key), r.payer, r.amount, NULL, NULL,
              NULL, r.transaction_hash, r.timestamp, r.block_number, r.log_index
         FROM refund r LEFT JOIN payment p ON p.invoice_key = r.invoice_key
-       WHERE r.merchant = ${address} AND r.timestamp >= ${start} AND r.timestamp < ${end}
-    ) entries
-    ORDER BY block_number, log_index
-    LIMIT ${MAX_ENTRIES + 1}`);
-    return buildStatement(address, community, range, rows);
+       WHERE r.merchant = ${address} AND r.timestamp >= ${start} AND r.timestamp < ${end}`;
+  return { address, community, range, key: `${address}:${range.from}:${range.to}`, entries };
+}
+
+/** Checks, reads and builds a whole merchant statement (for the CSV). */
+export async function computeMerchantStatement(
+  ctx: ApiContext,
+  args: MerchantStatementArgs,
+): Promise<MerchantStatementValue> {
+  const t = await statementTarget(ctx, args);
+  return reportCache.get(await ctx.snapshot(), `statement:${t.key}`, async () => {
+    // one statement, so sales and refunds come from one snapshot of the tables
+    const rows = await ctx.query<StatementRow>(
+      sql`SELECT * FROM (${t.entries}) entries ORDER BY block_number, log_index LIMIT ${MAX_ENTRIES + 1}`,
+    );
+    return buildStatement(t.address, t.community, t.range, rows);
   });
+}
+
+/** A merchant statement as GraphQL reads it: its totals from SQL sums, its entries a page at a time. */
+export interface StatementReport extends StatementTotals {
+  entryCount: number;
+  target: StatementTarget;
+}
+
+/** Checks and sums a merchant statement; its entries are read when asked (`statementPage`, the CSV). */
+export async function merchantStatementReport(ctx: ApiContext, args: MerchantStatementArgs): Promise<StatementReport> {
+  const t = await statementTarget(ctx, args);
+  const peg = t.community.currency.toUpperCase();
+  return reportCache.get(await ctx.snapshot(), `statement-sums:${t.key}`, async () => {
+    const [sums] = await ctx.query<StatementSums>(sql`
+      SELECT count(*) FILTER (WHERE type = 'sale') AS sale_count,
+             coalesce(sum(amount) FILTER (WHERE type = 'sale'), 0) AS sales,
+             coalesce(sum(fiat_amount) FILTER (WHERE type = 'sale' AND upper(fiat_currency) = ${peg}), 0) AS fiat_sales,
+             coalesce(sum(reward) FILTER (WHERE type = 'sale'), 0) AS rewards,
+             count(*) FILTER (WHERE type = 'refund') AS refund_count,
+             coalesce(sum(amount) FILTER (WHERE type = 'refund'), 0) AS refunds
+        FROM (${t.entries}) entries`);
+    const totals = statementTotals(t.address, t.community, t.range, sums!);
+    return { ...totals, entryCount: totals.saleCount + totals.refundCount, target: t };
+  });
+}
+
+/** A page of a statement's entries, oldest first (by block and log index). */
+async function statementPage(ctx: ApiContext, report: StatementReport, args: EntryPageArgs) {
+  const { first, offset } = pageArgs(args);
+  const t = report.target;
+  const rows = await ctx.query<StatementRow>(
+    sql`SELECT * FROM (${t.entries}) entries ORDER BY block_number, log_index LIMIT ${first} OFFSET ${offset}`,
+  );
+  return rows.map((row) => statementEntry(row, t.community));
 }
 
 /** The CSV of a merchant statement (for GET /api/reports/merchant-statement.csv). */
@@ -458,7 +528,7 @@ export async function computeAccountHistory(ctx: ApiContext, args: AccountHistor
 
   const token = community.token;
   const key = `history:${token}:${account}:${range.from}:${range.to}`;
-  return reportCache.get(await SnapshotCache.snapshotOf(ctx), key, async () => {
+  return reportCache.get(await ctx.snapshot(), key, async () => {
     // one statement, so the balances and the transfers come from one snapshot of the tables
     const rows = await ctx.query<HistoryQueryRow>(sql`
     WITH balances AS (
@@ -642,7 +712,7 @@ async function alerts(
      ORDER BY timestamp DESC, id DESC
      LIMIT ${limit + 1}`;
   const key = `alerts:${JSON.stringify([communities.map((c) => c.id), filter, account, after, limit], jsonBig)}`;
-  const rows = await reportCache.get(await SnapshotCache.snapshotOf(ctx), key, () => ctx.query<AlertRow>(query));
+  const rows = await reportCache.get(await ctx.snapshot(), key, () => ctx.query<AlertRow>(query));
   const byId = new Map(communities.map((c) => [c.id, c]));
   return page(
     rows,
@@ -880,7 +950,7 @@ function compareBig(a: bigint, b: bigint): number {
 export const reportResolvers = {
   Query: {
     merchantStatement: (_parent: unknown, args: MerchantStatementArgs, ctx: ApiContext) =>
-      computeMerchantStatement(ctx, args),
+      merchantStatementReport(ctx, args),
     accountHistory: (_parent: unknown, args: AccountHistoryArgs, ctx: ApiContext) => computeAccountHistory(ctx, args),
     frozenAccounts,
     alerts,
@@ -888,9 +958,12 @@ export const reportResolvers = {
     travelRuleRecords,
   },
   MerchantStatement: {
-    entryCount: (statement: MerchantStatementValue) => statement.entries.length,
-    entries: (statement: MerchantStatementValue, args: EntryPageArgs) => entryPage(statement.entries, args),
-    csv: (statement: MerchantStatementValue) => statementCsv(statement),
+    entryCount: (report: StatementReport) => report.entryCount,
+    entries: (report: StatementReport, args: EntryPageArgs, ctx: ApiContext) => statementPage(ctx, report, args),
+    csv: async (report: StatementReport, _: unknown, ctx: ApiContext) => {
+      const { merchant, from, to } = report;
+      return statementCsv(await computeMerchantStatement(ctx, { merchant, from, to }));
+    },
   },
   AccountHistory: {
     entryCount: (history: AccountHistoryValue) => history.entries.length,
@@ -907,12 +980,18 @@ export interface EntryPageArgs {
 /** The most entries one page of a statement or a history holds (the CSV holds them all). */
 export const ENTRY_PAGE = { max: 1_000, default: 100 } as const;
 
-/** A page of a report's entries: `first` of them (1..1,000, default 100) from `offset` (0 or more, default 0). */
-export function entryPage<T>(entries: readonly T[], args: EntryPageArgs): T[] {
+/** A page's `first` (1..1,000, default 100) and `offset` (0 or more, default 0); BAD_LIMIT otherwise. */
+export function pageArgs(args: EntryPageArgs): { first: number; offset: number } {
   const first = parseLimit(args.first ?? undefined, ENTRY_PAGE);
   const offset = args.offset ?? 0;
   if (!Number.isInteger(offset) || offset < 0) {
     throw clientError("BAD_LIMIT", `"offset" must be a whole number, 0 or more, got ${offset}`);
   }
+  return { first, offset };
+}
+
+/** A page of a report's entries: `first` of them from `offset` (see pageArgs). */
+export function entryPage<T>(entries: readonly T[], args: EntryPageArgs): T[] {
+  const { first, offset } = pageArgs(args);
   return entries.slice(offset, offset + first);
 }

@@ -20,6 +20,7 @@ import { KeyStore, type KeyRecord } from "./keys";
 import { limitPlugins, MAX_BODY_BYTES } from "./limits";
 import { RateLimiter } from "./rateLimit";
 import { accountHistoryCsv, merchantStatementCsv, reportResolvers } from "./reports";
+import { readSnapshot, ResponseCache } from "./snapshot";
 import { typeDefs } from "./typeDefs";
 
 /** How much of a body over MAX_BODY_BYTES is read and dropped, to answer 413 on a whole connection. */
@@ -126,9 +127,11 @@ export function createBusinessApi(options: BusinessApiOptions) {
 
   async function context(key: KeyRecord): Promise<ApiContext> {
     let communities: Promise<Map<string, CommunityInfo>> | undefined;
+    let snapshot: Promise<string | undefined> | undefined;
     return {
       key,
       query: <Row>(statement: SQL) => options.query(statement) as Promise<Row[]>,
+      snapshot: () => (snapshot ??= readSnapshot(options.query)),
       referenceCurrency: await reference(),
       alertThresholds,
       communities: () =>
@@ -180,12 +183,12 @@ export function createBusinessApi(options: BusinessApiOptions) {
    * body up to DRAIN_BYTES is read to its end and dropped, so the client reads the 413 answer on a connection left
    * whole; a longer one (declared, or found while reading a chunked body) is cut off: the connection is reset.
    */
-  async function readBody(request: Request): Promise<Request> {
+  async function readBody(request: Request): Promise<{ request: Request; body: Buffer | null }> {
     const tooLarge = () => new ApiError("BODY_TOO_LARGE", `the body exceeds ${MAX_BODY_BYTES} bytes`, 413);
     const declared = Number(request.headers.get("content-length") ?? "0");
     if (request.method !== "POST" || request.body === null) {
       if (declared > MAX_BODY_BYTES) throw tooLarge();
-      return request;
+      return { request, body: null };
     }
     if (declared > DRAIN_BYTES) throw tooLarge();
     const chunks: Uint8Array[] = [];
@@ -202,7 +205,33 @@ export function createBusinessApi(options: BusinessApiOptions) {
       if (size <= MAX_BODY_BYTES) chunks.push(value);
     }
     if (size > MAX_BODY_BYTES) throw tooLarge();
-    return new Request(request.url, { method: "POST", headers: request.headers, body: Buffer.concat(chunks) });
+    const body = Buffer.concat(chunks);
+    return { request: new Request(request.url, { method: "POST", headers: request.headers, body }), body };
+  }
+
+  /** Whole answers by snapshot: a repeated request skips parsing, validation and resolvers. */
+  const responses = new ResponseCache();
+
+  /**
+   * Answers a GraphQL request (its body read) with `key`'s context: from `responses` when the same request, under the
+   * same key scope and media type, was answered on the current snapshot; else through yoga, keeping a successful
+   * answer. The snapshot is read first for requests that succeeded before only; when it cannot be read, the request
+   * goes to yoga uncached (its resolvers meet the same error).
+   */
+  async function answer(request: Request, body: Buffer | null, key: KeyRecord): Promise<Response> {
+    const ctx = await context(key);
+    const scope = JSON.stringify([key.id, key.role, key.communities, key.merchants]);
+    const accept = request.headers.get("accept") ?? "";
+    const id = `${scope}\n${accept}\n${request.method} ${body === null ? request.url : body.toString("utf8")}`;
+    const snapshot = responses.isKnown(id) ? await ctx.snapshot().catch(() => undefined) : undefined;
+    const hit = responses.find(snapshot, id);
+    if (hit) return new Response(hit.body, { status: 200, headers: { "content-type": hit.contentType } });
+    const response = await yoga.fetch(request, ctx);
+    if (response.status !== 200) return response;
+    const text = await response.text();
+    const contentType = response.headers.get("content-type") ?? "application/json";
+    responses.keep(snapshot, id, { contentType, body: text });
+    return new Response(text, { status: 200, headers: response.headers });
   }
 
   /**
@@ -248,7 +277,8 @@ export function createBusinessApi(options: BusinessApiOptions) {
     try {
       // the key first: a caller without one never gets its body read
       const key = authenticate(c.req.raw);
-      return await yoga.fetch(await readBody(c.req.raw), await context(key));
+      const { request, body } = await readBody(c.req.raw);
+      return await answer(request, body, key);
     } catch (error) {
       await discardBody(c.req.raw);
       return errorResponse(c, error, true);

@@ -1,15 +1,25 @@
 /**
- * Answers kept per database snapshot, for the reads that many requests repeat (analytics, statements, histories,
- * alert pages): the API only reads, so an answer computed on a snapshot holds for every request on that snapshot.
+ * Answers kept per database snapshot, for the reads that many requests repeat: whole GraphQL answers (ResponseCache),
+ * and the analytics, statements, histories and alert pages behind them (SnapshotCache), which requests for other
+ * pages or fields share. The API only reads, so an answer computed on a snapshot holds for every request on it.
  */
-import { sql } from "drizzle-orm";
-import type { ApiContext } from "./context";
-
-type Row = Record<string, unknown>;
+import { createHash } from "node:crypto";
+import { type SQL, sql } from "drizzle-orm";
 
 /**
- * Answers by database snapshot. Two statements that run on the same snapshot (`pg_current_snapshot()`: the same
- * committed transactions, the same in-progress ones) see the same rows, so a request on the snapshot an answer was
+ * The current snapshot of the database (`pg_current_snapshot()`: the committed transactions and the ones in
+ * progress), or undefined if the database does not tell. Two statements on the same snapshot see the same rows.
+ */
+export async function readSnapshot(
+  query: (statement: SQL) => Promise<Record<string, unknown>[]>,
+): Promise<string | undefined> {
+  const [row] = await query(sql`SELECT pg_current_snapshot()::text AS snapshot`);
+  return typeof row?.snapshot === "string" ? row.snapshot : undefined;
+}
+
+/**
+ * Answers by database snapshot. Two statements that run on the same snapshot see the same rows, so a request on the
+ * snapshot an answer was
  * computed on gets that answer without the reads: the same answer the reads would give. The API only reads; once the
  * indexer commits, the snapshot differs and the cache starts afresh. Concurrent requests for one answer share one
  * computation; at most `max` answers per snapshot. Without a snapshot (a test's fake database) nothing is cached.
@@ -19,12 +29,6 @@ export class SnapshotCache {
   private answers = new Map<string, Promise<unknown>>();
 
   constructor(private readonly max = 256) {}
-
-  /** The current snapshot of the database behind `ctx`, or undefined if it does not tell. */
-  static async snapshotOf(ctx: ApiContext): Promise<string | undefined> {
-    const [row] = await ctx.query<Row>(sql`SELECT pg_current_snapshot()::text AS snapshot`);
-    return typeof row?.snapshot === "string" ? row.snapshot : undefined;
-  }
 
   async get<T>(snapshot: string | undefined, key: string, compute: () => Promise<T>): Promise<T> {
     if (snapshot === undefined) return compute();
@@ -39,6 +43,137 @@ export class SnapshotCache {
     const answer = compute();
     answers.set(key, answer);
     answer.catch(() => answers.delete(key)); // an error is not an answer: the next request tries again
+    return answer;
+  }
+}
+
+const digest = (key: string) => createHash("sha256").update(key).digest("base64");
+
+/** A whole answer of the GraphQL endpoint. */
+export interface CachedResponse {
+  contentType: string;
+  body: string;
+}
+
+/**
+ * Whole successful GraphQL answers by snapshot and request (the caller names what the answer depends on besides the
+ * data: the key's scope, the body, the accepted media type). A repeated request on an unchanged snapshot is answered
+ * without parsing, validating or resolving it again. Only requests that succeeded before are looked up (and their
+ * snapshot read first): a request that never succeeded (a bad or hostile one) costs no extra database read. Answers
+ * with errors are not kept (an internal error may pass). At most `maxBytes` of answers (UTF-16 length), none over
+ * `maxAnswerBytes`; when full, the oldest go first.
+ */
+export class ResponseCache {
+  private snapshot: string | undefined;
+  private answers = new Map<string, CachedResponse>();
+  private bytes = 0;
+  /** Digests of the requests that succeeded (at most `maxKnown`, then the set starts afresh). */
+  private known = new Set<string>();
+
+  constructor(
+    private readonly maxBytes = 64 * 1024 * 1024,
+    private readonly maxAnswerBytes = 1024 * 1024,
+    private readonly maxKnown = 100_000,
+  ) {}
+
+  /** Whether `key` succeeded before: worth reading the snapshot for and keeping. */
+  isKnown(key: string): boolean {
+    return this.known.has(digest(key));
+  }
+
+  /** The answer kept for `key` on `snapshot`, if any. */
+  find(snapshot: string | undefined, key: string): CachedResponse | undefined {
+    if (snapshot === undefined || snapshot !== this.snapshot) return undefined;
+    return this.answers.get(key);
+  }
+
+  /**
+   * Keeps `answer` for `key` on `snapshot` (read before the answer was computed) if it is a successful GraphQL answer
+   * within the limits; without a snapshot, only remembers that `key` succeeded.
+   */
+  keep(snapshot: string | undefined, key: string, answer: CachedResponse): void {
+    const size = answer.body.length + key.length;
+    if (size > this.maxAnswerBytes || !ResponseCache.isSuccess(answer.body)) return;
+    if (this.known.size >= this.maxKnown) this.known.clear();
+    this.known.add(digest(key));
+    if (snapshot === undefined) return;
+    if (snapshot !== this.snapshot) {
+      this.snapshot = snapshot;
+      this.answers = new Map();
+      this.bytes = 0;
+    }
+    const previous = this.answers.get(key);
+    if (previous) {
+      this.answers.delete(key);
+      this.bytes -= previous.body.length + key.length;
+    }
+    for (const [oldKey, old] of this.answers) {
+      if (this.bytes + size <= this.maxBytes) break;
+      this.answers.delete(oldKey);
+      this.bytes -= old.body.length + oldKey.length;
+    }
+    this.answers.set(key, answer);
+    this.bytes += size;
+  }
+
+  /** How many answers are kept. */
+  get size(): number {
+    return this.answers.size;
+  }
+
+  /** Whether a GraphQL answer's JSON has data and no errors (graphql-js puts `errors` first when there are any). */
+  static isSuccess(body: string): boolean {
+    if (!body.startsWith('{"data":')) return false;
+    try {
+      const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown };
+      return parsed.errors === undefined && parsed.data !== null && typeof parsed.data === "object";
+    } catch {
+      return false;
+    }
+  }
+}
+
+/**
+ * The block timestamp up to which the indexed data is final: the indexer's finalized checkpoint (`_ponder_meta`,
+ * whose first 10 digits are the block's timestamp). Ponder reverts no row at or before it, and later blocks have
+ * later or equal timestamps, so a UTC day that ended at or before it can no longer change. 0 when unknown.
+ */
+export async function finalizedTimestamp(
+  query: (statement: SQL) => Promise<Record<string, unknown>[]>,
+): Promise<bigint> {
+  const [row] = await query(sql`SELECT value->>'checkpoint' AS checkpoint FROM _ponder_meta WHERE key = 'app'`);
+  const checkpoint = row?.checkpoint;
+  return typeof checkpoint === "string" && /^\d{10}/.test(checkpoint) ? BigInt(checkpoint.slice(0, 10)) : 0n;
+}
+
+/**
+ * Answers about final data (a UTC day that ended at or before the finalized block) kept across snapshots: no later
+ * block or reorg can change them. Answers about data that may still change are kept per snapshot only. At most
+ * `maxFinal` final answers; the least recently used go first.
+ */
+export class FinalCache {
+  private readonly final = new Map<string, Promise<unknown>>();
+  private readonly recent: SnapshotCache;
+
+  constructor(
+    private readonly maxFinal = 2_000,
+    maxRecent = 256,
+  ) {
+    this.recent = new SnapshotCache(maxRecent);
+  }
+
+  async get<T>(snapshot: string | undefined, key: string, final: boolean, compute: () => Promise<T>): Promise<T> {
+    if (!final) return this.recent.get(snapshot, key, compute);
+    const kept = this.final.get(key) as Promise<T> | undefined;
+    if (kept) {
+      this.final.delete(key);
+      this.final.set(key, kept);
+      return kept;
+    }
+    if (this.final.size >= this.maxFinal) this.final.delete(this.final.keys().next().value!);
+    const answer = compute();
+    this.final.set(key, answer);
+    answer.catch(() => this.final.delete(key)); // an error is not an answer: the next request tries again
     return answer;
   }
 }
