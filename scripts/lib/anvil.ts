@@ -3,7 +3,9 @@
  * it loads at start and dumps on SIGTERM (so the chain, its blocks and their hashes survive a restart on the same
  * port), and a JSON-RPC proxy that gives deploy.ts and simulate.ts the Hardhat node's automine behaviour.
  */
+import fs from "node:fs";
 import http from "node:http";
+import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { jsonRpc, rpcReady } from "./http";
@@ -35,15 +37,21 @@ export interface AnvilOptions {
   log?: (line: string) => void;
 }
 
-/** Starts anvil and waits until it answers; the caller stops it (stopService: SIGTERM, so it dumps its state). */
+/**
+ * Starts anvil and waits until it answers; the caller stops it (stopService: SIGTERM, so it dumps its state). anvil
+ * writes the states it pages out of memory under $HOME/.foundry/anvil/tmp (about 10 GB for the indexer bench's
+ * chain) and leaves them behind when killed: each anvil gets a HOME of its own, removed when it exits.
+ */
 export async function startAnvil(options: AnvilOptions): Promise<Service> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "kc-anvil-home-"));
   const accounts = String(options.accounts ?? 20);
   const args = ["--host", "127.0.0.1", "--port", String(options.port), "--accounts", accounts, "--chain-id", "31337"];
   if (options.stateFile !== undefined) args.push("--state", options.stateFile);
   if (options.blockTime !== undefined) args.push("--block-time", String(options.blockTime));
   // anvil prints a line per request unless silent: reading them costs the caller as much CPU as anvil itself
   if (options.log === undefined) args.push("--silent");
-  const service = startService("anvil", ANVIL_BIN, args, { quiet: true, log: options.log });
+  const service = startService("anvil", ANVIL_BIN, args, { quiet: true, log: options.log, env: { HOME: home } });
+  void service.exited.finally(() => fs.rmSync(home, { recursive: true, force: true }));
   await waitFor("anvil", () => rpcReady(`http://127.0.0.1:${options.port}`), { service, timeoutMs: 30_000 });
   return service;
 }

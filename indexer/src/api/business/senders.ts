@@ -1,8 +1,8 @@
 /**
  * Distinct senders over ranges of UTC days (a scope's active users and retention), from each day's senders held
  * in memory as small integer ids: a range's count is a union of its days' id lists in a bitmap, instead of a scan
- * of `account_day` per request. A day's senders are read once when the day is final (see FinalCache), once per
- * snapshot while it may still change.
+ * of `account_day` per request. A day's senders are read once when the day is final (see FinalCache); the days
+ * that may still change, once per snapshot.
  */
 import { sql } from "drizzle-orm";
 import type { ApiContext } from "./context";
@@ -73,28 +73,56 @@ export class SenderDays {
     return id;
   }
 
-  /** The senders of `day` by token. */
-  private day(ctx: ApiContext, snapshot: string | undefined, day: bigint, finalizedAt: bigint) {
-    return this.days.get(snapshot, `senders:${day}`, day + DAY <= finalizedAt, async () => {
-      const rows = await ctx.query<{ token: string; account: string }>(
-        sql`SELECT token, account FROM account_day WHERE day = ${day} AND sent_count > 0`,
-      );
-      const byToken = new Map<string, number[]>();
-      for (const r of rows) {
-        const token = String(r.token).toLowerCase();
-        let list = byToken.get(token);
-        if (!list) byToken.set(token, (list = []));
-        list.push(this.idOf(String(r.account).toLowerCase()));
-      }
-      return new Map([...byToken].map(([token, list]) => [token, Uint32Array.from(list)]));
-    });
+  /** The senders of each day of from..to, by token. */
+  private async read(ctx: ApiContext, from: bigint, to: bigint): Promise<Map<bigint, Map<string, Uint32Array>>> {
+    const rows = await ctx.query<{ day: string; token: string; account: string }>(
+      sql`SELECT day, token, account FROM account_day WHERE day BETWEEN ${from} AND ${to} AND sent_count > 0`,
+    );
+    const lists = new Map<bigint, Map<string, number[]>>();
+    for (const r of rows) {
+      const day = BigInt(r.day);
+      const token = String(r.token).toLowerCase();
+      let byToken = lists.get(day);
+      if (!byToken) lists.set(day, (byToken = new Map()));
+      let list = byToken.get(token);
+      if (!list) byToken.set(token, (list = []));
+      list.push(this.idOf(String(r.account).toLowerCase()));
+    }
+    return new Map(
+      [...lists].map(([day, byToken]) => [
+        day,
+        new Map([...byToken].map(([token, list]) => [token, Uint32Array.from(list)])),
+      ]),
+    );
   }
 
-  /** The id lists of `token` (every token when null) over the days from..to. */
+  /**
+   * The id lists of `token` (every token when null), a list of lists per day of from..to. A final day is read once
+   * and kept; the days after the last final one are read together, once per snapshot.
+   */
   private async lists(ctx: ApiContext, token: string | null, from: bigint, to: bigint, finalizedAt: bigint) {
     const snapshot = await ctx.snapshot();
-    const days = await Promise.all(daysOf(from, to).map((day) => this.day(ctx, snapshot, day, finalizedAt)));
-    return days.map((byToken) => (token === null ? [...byToken.values()] : [byToken.get(token) ?? new Uint32Array()]));
+    const days = daysOf(from, to);
+    const isFinal = (day: bigint) => day + DAY <= finalizedAt;
+    const open = days.filter((day) => !isFinal(day));
+    const [finalDays, openDays] = await Promise.all([
+      Promise.all(
+        days.filter(isFinal).map(async (day) => {
+          const read = await this.days.get(snapshot, `senders:${day}`, true, () => this.read(ctx, day, day));
+          return [day, read.get(day)] as const;
+        }),
+      ),
+      open.length === 0
+        ? new Map<bigint, Map<string, Uint32Array>>()
+        : this.days.get(snapshot, `senders:${open[0]}..${open.at(-1)}`, false, () =>
+            this.read(ctx, open[0]!, open.at(-1)!),
+          ),
+    ]);
+    const byDay = new Map([...finalDays, ...openDays]);
+    return days.map((day) => {
+      const byToken = byDay.get(day) ?? new Map<string, Uint32Array>();
+      return token === null ? [...byToken.values()] : [byToken.get(token) ?? new Uint32Array()];
+    });
   }
 
   /** Distinct senders of `token` (all tokens when null) in from..to, in the `days` before, and in both. */

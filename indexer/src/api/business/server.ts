@@ -4,7 +4,8 @@
  * checked against the hashed keys file that `npm run apikey` writes; reloaded within a second of a change), is
  * rate-limited per key (token bucket), and GraphQL documents are limited in size, depth, aliases, directives and
  * cost (./limits.ts). Errors the client can act on carry a code and a message; anything else is masked ("Unexpected
- * error.") and logged, never a stack trace.
+ * error.") and logged, never a stack trace. A request that succeeded before is answered from the answer kept for it
+ * on the current database snapshot, if any (./snapshot.ts ResponseCache).
  */
 import { Hono, type Context as HonoContext } from "hono";
 import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
