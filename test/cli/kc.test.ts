@@ -57,7 +57,8 @@ function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv): Pr
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    // "close", not "exit": the process may exit before its output has been read to the end
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }
 
