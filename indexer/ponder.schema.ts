@@ -142,6 +142,8 @@ export const account = onchainTable(
     frozen: t.boolean().notNull().default(false),
     /** An exempt system account: no daily limit. */
     exempt: t.boolean().notNull().default(false),
+    /** One of the bridge's pools (marked when the pool's first log is seen): its transfers are not local trade. */
+    bridge: t.boolean().notNull().default(false),
     votingPower: t.bigint().notNull().default(0n),
     /** Whom this account delegates its votes to; null until it first delegates. */
     delegate: t.hex(),

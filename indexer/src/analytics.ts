@@ -13,7 +13,6 @@ import {
   communityDay,
   communityProfile,
   flowDay,
-  pool,
   sanctionsListing,
 } from "ponder:schema";
 import { getAddress, type Address, type Hex } from "viem";
@@ -37,6 +36,7 @@ import { logColumns } from "./store";
 type Db = Context["db"];
 type CommunityDayRow = typeof communityDay.$inferSelect;
 type Profile = typeof communityProfile.$inferSelect;
+type AlertCounts = Omit<typeof alertState.$inferSelect, "token" | "account">;
 
 /** flow_day's name for the side of a settlement whose token no registered community owns. */
 export const EXTERNAL = "external";
@@ -52,9 +52,18 @@ function thresholdsOf(community: string): Thresholds {
   return t;
 }
 
-/** Whether `address` is the bridge: one of its pools or its router (transfers to or from it are not local trade). */
-async function isBridge(db: Db, address: Address): Promise<boolean> {
-  return sameAddress(address, ROUTER) || (await db.find(pool, { address })) !== null;
+/**
+ * Which sides of a transfer are the bridge, from the parties' account rows (a mint has no sender, a burn no
+ * recipient): the router, or a pool (`bridge`, marked by `ensurePool`).
+ */
+export function bridgeSides(
+  t: Pick<TransferSeen, "from" | "to">,
+  sender: { bridge: boolean } | null,
+  recipient: { bridge: boolean } | null,
+): BridgeSides {
+  const isBridge = (address: Address, row: { bridge: boolean } | null) =>
+    row !== null && (row.bridge || sameAddress(address, ROUTER));
+  return { from: isBridge(t.from, sender), to: isBridge(t.to, recipient) };
 }
 
 /**
@@ -128,6 +137,37 @@ async function changeAccountDay(
   return sent && row.sentCount === 1;
 }
 
+/**
+ * A Transfer log's share of its parties' days: the send on the sender's row, the receipt on the recipient's, each
+ * with the balance after it (a self-transfer's two sides touch one row, so they run in turn). Returns whether this
+ * is the sender's first send of the day (it becomes one of the day's active users).
+ */
+export async function recordAccountDays(
+  db: Db,
+  t: Pick<TransferSeen, "event" | "from" | "to" | "amount"> & {
+    token: Address;
+    senderBalance: bigint | null;
+    recipientBalance: bigint | null;
+  },
+): Promise<boolean> {
+  const day = utcDay(t.event.block.timestamp);
+  const send = async () =>
+    t.senderBalance !== null &&
+    (await changeAccountDay(db, { token: t.token, account: t.from, day }, "sent", t.amount, t.senderBalance));
+  const receive = async () => {
+    if (t.recipientBalance !== null) {
+      await changeAccountDay(db, { token: t.token, account: t.to, day }, "received", t.amount, t.recipientBalance);
+    }
+  };
+  if (sameAddress(t.from, t.to)) {
+    const first = await send();
+    await receive();
+    return first;
+  }
+  const [first] = await Promise.all([send(), receive()]);
+  return first;
+}
+
 export interface TransferSeen {
   event: Parameters<typeof logColumns>[0] & { transaction: { hash: Hex } };
   kind: "mint" | "burn" | "transfer";
@@ -138,62 +178,60 @@ export interface TransferSeen {
   profile: Profile;
   /** The sender's balance after the transfer and whether it is an exempt system account; null for a mint. */
   sender: { balance: bigint; exempt: boolean } | null;
-  /** The recipient's balance after the transfer; null for a burn. */
-  recipientBalance: bigint | null;
+  /** Which sides are the bridge (`bridgeSides`). */
+  bridge: BridgeSides;
+  /** Whether this is the sender's first send of the day (`recordAccountDays`). */
+  firstSendOfDay: boolean;
 }
 
-/** A Transfer log's share of the day tables and the alerts it raises (the sender's, unless a mint or a system account). */
+export interface BridgeSides {
+  from: boolean;
+  to: boolean;
+}
+
+/**
+ * A Transfer log's share of its community's day and the alerts it raises (the sender's, unless a mint or a system
+ * account), after `recordAccountDays`. The reads it needs run together; each write is one upsert.
+ */
 export async function recordTransfer(db: Db, t: TransferSeen): Promise<void> {
-  const { event, kind, from, to, amount, profile } = t;
+  const { event, kind, from, to, amount, profile, bridge } = t;
   const at = event.block.timestamp;
-  const day = utcDay(at);
-  const token = profile.token;
-
-  let newActive = 0;
-  if (t.sender) {
-    const first = await changeAccountDay(db, { token, account: from, day }, "sent", amount, t.sender.balance);
-    if (first) newActive = 1;
-  }
-  if (t.recipientBalance !== null) {
-    await changeAccountDay(db, { token, account: to, day }, "received", amount, t.recipientBalance);
-  }
-
-  const fromBridge = kind !== "mint" && (await isBridge(db, from));
-  const toBridge = kind !== "burn" && (await isBridge(db, to));
-  const bridge = kind === "transfer" && (fromBridge || toBridge);
-  const rate = kind === "transfer" ? await rateOf(db, profile.currency) : null;
 
   const list = profile.sanctionsOracle ?? SANCTIONS_LIST;
   const listed = async (address: Address) => (await db.find(sanctionsListing, { list, address }))?.sanctioned === true;
-  const fromListed = kind !== "mint" && (await listed(from));
-  const toListed = kind !== "burn" && (await listed(to));
+  const [rate, fromListed, toListed] = await Promise.all([
+    kind === "transfer" ? rateOf(db, profile.currency) : null,
+    kind !== "mint" && listed(from),
+    kind !== "burn" && listed(to),
+  ]);
+  const crossesBridge = kind === "transfer" && (bridge.from || bridge.to);
+
   // The sender's rules watch people and businesses: not the system accounts (exempt) nor the pools paying out swaps.
-  const watched = t.sender !== null && !t.sender.exempt && !fromBridge;
+  const watched = t.sender !== null && !t.sender.exempt && !bridge.from;
   let alerts = 0;
   if (watched) {
-    const key = { token, account: from };
-    const before = await db.find(alertState, key);
-    const observed = observeTransfer(
-      before ? decodeAlertState(before.state) : emptyAlertState(),
-      thresholdsOf(profile.id),
-      {
-        account: from,
-        community: profile.id,
-        txHash: event.transaction.hash,
-        amount,
-        at,
-        counterpartySanctioned: toListed,
-      },
+    const facts = {
+      account: from,
+      community: profile.id,
+      txHash: event.transaction.hash,
+      amount,
+      at,
+      counterpartySanctioned: toListed,
+    };
+    alerts += await writeAlerts(db, t, { account: from, counterparty: to }, (state) =>
+      observeTransfer(state, thresholdsOf(profile.id), facts),
     );
-    alerts += await writeAlerts(db, t, { account: from, counterparty: to }, observed.alerts, observed.state);
   }
   for (const parties of sanctionedParties({ from, to, fromListed, toListed, senderWatched: watched })) {
     const sanctioned = [{ rule: "sanctioned" as const, severity: RULE_SEVERITY.sanctioned }];
-    alerts += await writeAlerts(db, t, parties as { account: Address; counterparty: Address }, sanctioned);
+    alerts += await writeAlerts(db, t, parties as { account: Address; counterparty: Address }, (state) => ({
+      state,
+      alerts: sanctioned,
+    }));
   }
 
   await changeCommunityDay(db, profile, at, (d) => ({
-    activeUsers: d.activeUsers + newActive,
+    activeUsers: d.activeUsers + (t.firstSendOfDay ? 1 : 0),
     alertCount: d.alertCount + alerts,
     ...(kind === "mint" && { mintCount: d.mintCount + 1, minted: d.minted + amount }),
     ...(kind === "burn" && { burnCount: d.burnCount + 1, burned: d.burned + amount }),
@@ -201,56 +239,70 @@ export async function recordTransfer(db: Db, t: TransferSeen): Promise<void> {
       transferCount: d.transferCount + 1,
       volume: d.volume + amount,
       volumeValue: d.volumeValue + (rate === null ? 0n : referenceValue(amount, rate)),
-      bridgeTransferCount: d.bridgeTransferCount + (bridge ? 1 : 0),
-      bridgeVolume: d.bridgeVolume + (bridge ? amount : 0n),
+      bridgeTransferCount: d.bridgeTransferCount + (crossesBridge ? 1 : 0),
+      bridgeVolume: d.bridgeVolume + (crossesBridge ? amount : 0n),
     }),
   }));
 }
 
 /**
- * Writes `raised` as alert rows of `account` (their counterparty, the transfer's transaction and amount) and adds
- * them to the account's counts; `state` is the account's new rule state when its rules observed the transfer.
- * Returns how many alerts it wrote.
+ * Runs `observe` on the account's rule state (empty if the account has none yet) in the one upsert that stores the
+ * state it returns, writes the alerts it raised as alert rows of `account` (their counterparty, the transfer's
+ * transaction and amount) and adds them to the account's counts. Returns how many alerts it wrote.
  */
 async function writeAlerts(
   db: Db,
   t: TransferSeen,
   parties: { account: Address; counterparty: Address },
-  raised: readonly Pick<Alert, "rule" | "severity">[],
-  state?: AlertState,
+  observe: (state: AlertState) => { state: AlertState; alerts: readonly Pick<Alert, "rule" | "severity">[] },
 ): Promise<number> {
   const { event, amount, profile } = t;
-  const key = { token: profile.token, account: parties.account };
-  const count = (severity: string) => raised.filter((a) => a.severity === severity).length;
-  const counts = { low: count("low"), medium: count("medium"), high: count("high"), severe: count("severe") };
   const at = event.block.timestamp;
-  const lastAlertAt = raised.length > 0 ? at : null;
-  const encoded = state === undefined ? undefined : encodeAlertState(state);
+  // The store computes the new row from the stored one when there is one, from `values` otherwise: `raised` ends
+  // as what the path taken observed.
+  let raised: readonly Pick<Alert, "rule" | "severity">[] = [];
+  const change = (row: AlertCounts) => {
+    const observed = observe(decodeAlertState(row.state));
+    raised = observed.alerts;
+    const count = (severity: string) => raised.filter((a) => a.severity === severity).length;
+    return {
+      state: encodeAlertState(observed.state),
+      low: row.low + count("low"),
+      medium: row.medium + count("medium"),
+      high: row.high + count("high"),
+      severe: row.severe + count("severe"),
+      lastAlertAt: raised.length > 0 ? at : row.lastAlertAt,
+    };
+  };
+  const key = { token: profile.token, account: parties.account };
+  const empty: AlertCounts = {
+    state: encodeAlertState(emptyAlertState()),
+    low: 0,
+    medium: 0,
+    high: 0,
+    severe: 0,
+    lastAlertAt: null,
+  };
   await db
     .insert(alertState)
-    .values({ ...key, state: encoded ?? encodeAlertState(emptyAlertState()), ...counts, lastAlertAt })
-    .onConflictDoUpdate((row) => ({
-      state: encoded ?? row.state,
-      low: row.low + counts.low,
-      medium: row.medium + counts.medium,
-      high: row.high + counts.high,
-      severe: row.severe + counts.severe,
-      lastAlertAt: lastAlertAt ?? row.lastAlertAt,
-    }));
-  for (const a of raised) {
-    await db.insert(alert).values({
-      ...logColumns(event),
-      id: `${event.id}:${a.rule}:${parties.account.toLowerCase()}`,
-      rule: a.rule,
-      severity: a.severity,
-      token: profile.token,
-      community: profile.id,
-      account: parties.account,
-      counterparty: parties.counterparty,
-      amount,
-      day: utcDay(at),
-    });
-  }
+    .values({ ...key, ...change(empty) })
+    .onConflictDoUpdate(change);
+  await Promise.all(
+    raised.map((a) =>
+      db.insert(alert).values({
+        ...logColumns(event),
+        id: `${event.id}:${a.rule}:${parties.account.toLowerCase()}`,
+        rule: a.rule,
+        severity: a.severity,
+        token: profile.token,
+        community: profile.id,
+        account: parties.account,
+        counterparty: parties.counterparty,
+        amount,
+        day: utcDay(at),
+      }),
+    ),
+  );
   return raised.length;
 }
 

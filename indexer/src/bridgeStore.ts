@@ -13,6 +13,7 @@ import { communityContract, communityProfile, fxOracle, fxRate, pool } from "pon
 import type { Address } from "viem";
 import { BridgePoolAbi, FxOracleAbi } from "../generated/abis";
 import { ONE, totalValueLocked, withAddress } from "./lib/bridge";
+import { changeAccount } from "./store";
 
 type Ctx = Pick<Context, "db" | "client">;
 type Db = Context["db"];
@@ -169,6 +170,10 @@ export async function ensurePool(context: Ctx, address: Address, block: Block): 
   const rateB = usableRate(await listCurrency(currencyB));
   const [communityA, communityB] = await Promise.all([tokenCommunity(db, tokenA), tokenCommunity(db, tokenB)]);
 
+  // Its account rows of both tokens say it is the bridge, so the Transfer handler needs no lookup of its own.
+  await Promise.all(
+    [tokenA, tokenB].map((token) => changeAccount(db, { token, address }, block.timestamp, () => ({ bridge: true }))),
+  );
   return db.insert(pool).values({
     address,
     router: null,

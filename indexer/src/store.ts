@@ -52,6 +52,7 @@ export async function changeAccount(
     kycTier: 0,
     frozen: false,
     exempt: false,
+    bridge: false,
     votingPower: 0n,
     delegate: null,
     votesCast: 0,

@@ -12,51 +12,70 @@ import {
   redemption,
   transfer,
 } from "ponder:schema";
-import { recordTransfer } from "./analytics";
+import { bridgeSides, recordAccountDays, recordTransfer } from "./analytics";
 import { sameAddress } from "./lib/bridge";
 import { holderDelta, supplyDelta, transferKind } from "./lib/transfers";
 import { changeFundToken, FEDERATION } from "./federationStore";
 import { changeAccount, communityOf, logColumns } from "./store";
 
 ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
+  const { db } = context;
   const token = event.log.address;
   const { from, to, value } = event.args;
   const kind = transferKind(from, to);
   const at = event.block.timestamp;
-  await context.db.insert(transfer).values({ ...logColumns(event), token, from, to, amount: value, kind });
+  // What touches different rows runs together (in the live phase each store call is a round trip to the database);
+  // a self-transfer's two sides touch one account row, so they run in turn.
+  const debit = async () =>
+    kind === "mint"
+      ? null
+      : changeAccount(db, { token, address: from }, at, (a) => ({
+          balance: a.balance - value,
+          transfersOut: a.transfersOut + 1,
+          lastActiveAt: at,
+        }));
+  const credit = async () =>
+    kind === "burn"
+      ? null
+      : changeAccount(db, { token, address: to }, at, (a) => ({
+          balance: a.balance + value,
+          transfersIn: a.transfersIn + 1,
+          lastActiveAt: at,
+        }));
+  const moveBalances = async () =>
+    sameAddress(from, to) ? [await debit(), await credit()] : Promise.all([debit(), credit()]);
+  const [[sender, recipient], { communityId }] = await Promise.all([
+    moveBalances(),
+    communityOf(db, token),
+    db.insert(transfer).values({ ...logColumns(event), token, from, to, amount: value, kind }),
+  ]);
+  const holders =
+    (sender ? holderDelta(sender.balance + value, sender.balance) : 0) +
+    (recipient ? holderDelta(recipient.balance - value, recipient.balance) : 0);
 
-  let holders = 0;
-  let sender: { balance: bigint; exempt: boolean } | null = null;
-  let recipientBalance: bigint | null = null;
-  if (kind !== "mint") {
-    sender = await changeAccount(context.db, { token, address: from }, at, (a) => ({
-      balance: a.balance - value,
-      transfersOut: a.transfersOut + 1,
-      lastActiveAt: at,
-    }));
-    holders += holderDelta(sender.balance + value, sender.balance);
-  }
-  if (kind !== "burn") {
-    const recipient = await changeAccount(context.db, { token, address: to }, at, (a) => ({
-      balance: a.balance + value,
-      transfersIn: a.transfersIn + 1,
-      lastActiveAt: at,
-    }));
-    recipientBalance = recipient.balance;
-    holders += holderDelta(recipient.balance - value, recipient.balance);
-  }
-  const { communityId } = await communityOf(context.db, token);
-  const profile = await context.db.update(communityProfile, { id: communityId }).set((c) => ({
-    totalSupply: c.totalSupply + supplyDelta(kind, value),
-    holderCount: c.holderCount + holders,
-    transferCount: c.transferCount + 1,
-  }));
-  await recordTransfer(context.db, { event, kind, from, to, amount: value, profile, sender, recipientBalance });
+  const [profile, firstSendOfDay] = await Promise.all([
+    db.update(communityProfile, { id: communityId }).set((c) => ({
+      totalSupply: c.totalSupply + supplyDelta(kind, value),
+      holderCount: c.holderCount + holders,
+      transferCount: c.transferCount + 1,
+    })),
+    recordAccountDays(db, {
+      event,
+      token,
+      from,
+      to,
+      amount: value,
+      senderBalance: sender?.balance ?? null,
+      recipientBalance: recipient?.balance ?? null,
+    }),
+  ]);
+  const bridge = bridgeSides({ from, to }, sender, recipient);
+  await recordTransfer(db, { event, kind, from, to, amount: value, profile, sender, bridge, firstSendOfDay });
   // The mutual-aid fund's balance of each token (contributions in, grants out, and any plain transfer).
   const fund = FEDERATION.mutualAidFund;
   const fundDelta = (sameAddress(to, fund) ? value : 0n) - (sameAddress(from, fund) ? value : 0n);
   if (sameAddress(to, fund) || sameAddress(from, fund)) {
-    await changeFundToken(context.db, fund, token, at, (t) => ({ balance: t.balance + fundDelta }));
+    await changeFundToken(db, fund, token, at, (t) => ({ balance: t.balance + fundDelta }));
   }
 });
 
