@@ -193,7 +193,7 @@ describe("business API server (in process)", () => {
     );
   });
 
-  it("answers a repeated request on an unchanged snapshot without reading again, per key and only if it succeeded", async () => {
+  it("answers a repeated request on an unchanged snapshot without reading again, per key, once for concurrent ones, and only if it succeeded", async () => {
     const query = { query: `{ community(id: "katy") { symbol supply { value } } }` };
     const reads = () => statements.filter((s) => s.includes("community_profile")).length;
     try {
@@ -213,6 +213,12 @@ describe("business API server (in process)", () => {
       snapshot = "101:101:";
       await post(query, compliance);
       expect(reads()).to.equal(before + 3);
+      // again, with five of the same request at once: one computes, the others wait for its answer
+      snapshot = "102:102:";
+      const together = await Promise.all([1, 2, 3, 4, 5].map(() => post(query, compliance)));
+      expect(reads()).to.equal(before + 4);
+      expect(new Set(together.map((r) => r.text)).size).to.equal(1);
+      expect(together[0]!.json.data!.community.supply).to.deep.equal({ value: "1234.5" });
       // a request that never succeeded costs no snapshot read
       const snapshots = statements.filter((s) => s.includes("pg_current_snapshot")).length;
       await post({ query: `{ community(id: "atlantis") { id } }` }, compliance);

@@ -212,12 +212,16 @@ export function createBusinessApi(options: BusinessApiOptions) {
 
   /** Whole answers by snapshot: a repeated request skips parsing, validation and resolvers. */
   const responses = new ResponseCache();
+  /** The computations of known requests under way, by snapshot and request. */
+  const running = new Map<string, Promise<Response>>();
 
   /**
    * Answers a GraphQL request (its body read) with `key`'s context: from `responses` when the same request, under the
    * same key scope and media type, was answered on the current snapshot; else through yoga, keeping a successful
    * answer. The snapshot is read first for requests that succeeded before only; when it cannot be read, the request
-   * goes to yoga uncached (its resolvers meet the same error).
+   * goes to yoga uncached (its resolvers meet the same error). A known request that arrives while the same one is
+   * being computed on the same snapshot waits for that answer rather than computing it again (when the snapshot
+   * changes, the requests in flight do not each recompute it).
    */
   async function answer(request: Request, body: Buffer | null, key: KeyRecord): Promise<Response> {
     const ctx = await context(key);
@@ -225,14 +229,29 @@ export function createBusinessApi(options: BusinessApiOptions) {
     const accept = request.headers.get("accept") ?? "";
     const id = `${scope}\n${accept}\n${request.method} ${body === null ? request.url : body.toString("utf8")}`;
     const snapshot = responses.isKnown(id) ? await ctx.snapshot().catch(() => undefined) : undefined;
-    const hit = responses.find(snapshot, id);
-    if (hit) return new Response(hit.body, { status: 200, headers: { "content-type": hit.contentType } });
-    const response = await yoga.fetch(request, ctx);
-    if (response.status !== 200) return response;
-    const text = await response.text();
-    const contentType = response.headers.get("content-type") ?? "application/json";
-    responses.keep(snapshot, id, { contentType, body: text });
-    return new Response(text, { status: 200, headers: response.headers });
+    const kept = () => {
+      const hit = responses.find(snapshot, id);
+      return hit && new Response(hit.body, { status: 200, headers: { "content-type": hit.contentType } });
+    };
+    const flight = snapshot === undefined ? undefined : `${snapshot}\n${id}`;
+    const leader = flight === undefined ? undefined : running.get(flight);
+    if (leader) await leader.catch(() => undefined);
+    const hit = kept();
+    if (hit) return hit;
+    const computing = (async () => {
+      const response = await yoga.fetch(request, ctx);
+      if (response.status !== 200) return response;
+      const text = await response.text();
+      const contentType = response.headers.get("content-type") ?? "application/json";
+      responses.keep(snapshot, id, { contentType, body: text });
+      return new Response(text, { status: 200, headers: response.headers });
+    })();
+    if (flight !== undefined && leader === undefined) {
+      running.set(flight, computing);
+      const done = () => void running.delete(flight);
+      computing.then(done, done);
+    }
+    return computing;
   }
 
   /**
