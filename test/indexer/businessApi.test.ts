@@ -199,7 +199,7 @@ describe("indexer: business API infrastructure", () => {
       let now = 0;
       const limiter = new RateLimiter({ now: () => now });
       for (let i = 0; i < 4; i++) expect(limiter.take("a", 2, 4)).to.deep.equal({ allowed: true });
-      expect(limiter.take("a", 2, 4)).to.deep.equal({ allowed: false, retryAfterSeconds: 1 });
+      expect(limiter.take("a", 2, 4)).to.deep.equal({ allowed: false, retryAfterSeconds: 1, retryAfterMs: 500 });
       expect(limiter.take("b", 2, 4), "buckets are per key").to.deep.equal({ allowed: true });
       now += 500; // one token back at 2/s
       expect(limiter.take("a", 2, 4)).to.deep.equal({ allowed: true });
@@ -213,9 +213,15 @@ describe("indexer: business API infrastructure", () => {
       let now = 0;
       const limiter = new RateLimiter({ now: () => now });
       expect(limiter.take("slow", 0.1, 1).allowed).to.equal(true);
-      expect(limiter.take("slow", 0.1, 1)).to.deep.equal({ allowed: false, retryAfterSeconds: 10 });
+      expect(limiter.take("slow", 0.1, 1)).to.deep.equal({
+        allowed: false,
+        retryAfterSeconds: 10,
+        retryAfterMs: 10_000,
+      });
       now += 4_000;
-      expect(limiter.take("slow", 0.1, 1)).to.deep.equal({ allowed: false, retryAfterSeconds: 6 });
+      const refused = limiter.take("slow", 0.1, 1);
+      expect(refused).to.include({ allowed: false, retryAfterSeconds: 6 });
+      expect(refused.allowed === false && refused.retryAfterMs).to.be.closeTo(6_000, 1e-6);
     });
 
     it("drops buckets that have refilled and caps how many it keeps", () => {

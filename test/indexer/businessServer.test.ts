@@ -45,6 +45,9 @@ describe("business API server (in process)", () => {
   const statements: string[] = [];
   /** What the fake database says `pg_current_snapshot()` is; undefined: it fails as an unknown query. */
   let snapshot: string | undefined;
+  /** The refusals' holds asked of the server's clock, and what they wait for (nothing: they end at once). */
+  const holds: number[] = [];
+  let gate: Promise<void> | undefined;
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "kc-server-"));
@@ -66,7 +69,17 @@ describe("business API server (in process)", () => {
     };
     app = new Hono().route(
       "/api",
-      createBusinessApi({ query, keysFile: file, sanctionsList: "0x01", alertSettings: undefined }),
+      createBusinessApi({
+        query,
+        keysFile: file,
+        sanctionsList: "0x01",
+        alertSettings: undefined,
+        refusalHold: { authFailureMs: 250, maxMs: 1_000, maxHeld: 2 },
+        wait: (ms) => {
+          holds.push(ms);
+          return gate ?? Promise.resolve();
+        },
+      }),
     );
   });
 
@@ -176,6 +189,34 @@ describe("business API server (in process)", () => {
       headers: { "x-api-key": compliance },
     });
     expect(JSON.stringify(await getAliases.json())).to.match(/alias/i);
+  });
+
+  it("answers a refusal late: a 401 after the failure hold, a 429 when its key has a token again (at most the cap), at once past the most held", async () => {
+    const query = { query: "{ communities { id } }" };
+    holds.length = 0;
+    let open = () => undefined as void;
+    gate = new Promise<void>((resolve) => (open = resolve));
+    try {
+      const first = [post(query, "kc_nothing"), post(query)];
+      while (holds.length < 2) await new Promise((resolve) => setImmediate(resolve));
+      // two are held (the most): a third refusal is answered while they still wait
+      const third = await post(query, "kc_nothing");
+      expect(third.status).to.equal(401);
+      expect(holds).to.deep.equal([250, 250]);
+      open();
+      expect((await Promise.all(first)).map((r) => r.status)).to.deep.equal([401, 401]);
+    } finally {
+      gate = undefined;
+    }
+    // the slow key (0.01/s): refused for the next ~100 s, held for the cap
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post(query, slow)).status);
+    expect(statuses.at(-1)).to.equal(429);
+    expect(holds.at(-1)).to.equal(1_000);
+    // what is not a refusal is not held
+    const count = holds.length;
+    expect((await post({ query: "{ nonsense }" }, compliance)).status).to.equal(200);
+    expect(holds.length).to.equal(count);
   });
 
   it("allows at most 3 analytics or report fields per request, aliases included", async () => {

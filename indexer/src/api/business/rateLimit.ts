@@ -6,7 +6,15 @@
  */
 
 /** The answer to one request. */
-export type TakeResult = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+export type TakeResult =
+  | { allowed: true }
+  | {
+      allowed: false;
+      /** Whole seconds until the bucket holds a token again (at least 1: the Retry-After header). */
+      retryAfterSeconds: number;
+      /** The same, in milliseconds, not rounded. */
+      retryAfterMs: number;
+    };
 
 interface Bucket {
   tokens: number;
@@ -44,7 +52,7 @@ export class RateLimiter {
     return this.buckets.size;
   }
 
-  /** Takes one token from `id`'s bucket, or says how many whole seconds until one is there. */
+  /** Takes one token from `id`'s bucket, or says how long until one is there. */
   take(id: string, ratePerSecond: number, burst: number): TakeResult {
     if (!(ratePerSecond > 0) || !(burst >= 1)) throw new RangeError("ratePerSecond must be > 0 and burst >= 1");
     const now = this.now();
@@ -66,7 +74,8 @@ export class RateLimiter {
       bucket.tokens -= 1;
       return { allowed: true };
     }
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerSecond)) };
+    const seconds = (1 - bucket.tokens) / ratePerSecond;
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(seconds)), retryAfterMs: seconds * 1000 };
   }
 
   /** Drops every bucket that has refilled to full: forgetting it changes nothing. */

@@ -67,7 +67,25 @@ export interface BusinessApiOptions {
   /** The deployment's sanctions list: what a community without its own sanctions oracle is checked against. */
   sanctionsList: string;
   alertSettings: AlertSettings | undefined;
+  /** How refused requests are answered late (`RefusalHold`); DEFAULT_REFUSAL_HOLD if omitted. */
+  refusalHold?: RefusalHold;
+  /** Waits `ms` milliseconds (setTimeout if omitted; tests pass their own clock). */
+  wait?: (ms: number) => Promise<void>;
 }
+
+/**
+ * A refused request (401: no valid key; 429: its key's rate limit) is answered late, so that a client that floods
+ * the API with them, each answered at once and sent again at once, gets few answers a second and costs the server
+ * little: a 401 after `authFailureMs`; a 429 when its key's bucket holds a token again, at most `maxMs` later (the
+ * Retry-After header still says when). At most `maxHeld` answers are held at once; past that, they go at once.
+ */
+export interface RefusalHold {
+  authFailureMs: number;
+  maxMs: number;
+  maxHeld: number;
+}
+
+export const DEFAULT_REFUSAL_HOLD: RefusalHold = { authFailureMs: 250, maxMs: 1_000, maxHeld: 1_000 };
 
 class ApiError extends Error {
   constructor(
@@ -75,6 +93,8 @@ class ApiError extends Error {
     message: string,
     readonly status: number,
     readonly headers: Record<string, string> = {},
+    /** How long to hold the answer (`RefusalHold`). */
+    readonly holdMs = 0,
   ) {
     super(message);
   }
@@ -83,6 +103,19 @@ class ApiError extends Error {
 export function createBusinessApi(options: BusinessApiOptions) {
   const keys = new KeyStore(options.keysFile);
   const limiter = new RateLimiter();
+  const hold = options.refusalHold ?? DEFAULT_REFUSAL_HOLD;
+  const wait = options.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let held = 0;
+  /** Holds a refusal's answer for its `holdMs` (within `hold`'s limits). */
+  async function holdRefusal(error: unknown): Promise<void> {
+    if (!(error instanceof ApiError) || error.holdMs <= 0 || held >= hold.maxHeld) return;
+    held += 1;
+    try {
+      await wait(Math.min(error.holdMs, hold.maxMs));
+    } finally {
+      held -= 1;
+    }
+  }
   const thresholds = new Map<string, Thresholds>();
   const alertThresholds = (community: string) => {
     let t = thresholds.get(community);
@@ -101,7 +134,8 @@ export function createBusinessApi(options: BusinessApiOptions) {
         unknown: "the API key is not valid",
         revoked: "the API key has been revoked",
       }[result.reason];
-      throw new ApiError(result.reason === "missing" ? "MISSING_KEY" : "INVALID_KEY", message, 401);
+      const code = result.reason === "missing" ? "MISSING_KEY" : "INVALID_KEY";
+      throw new ApiError(code, message, 401, {}, hold.authFailureMs);
     }
     const { record } = result;
     const taken = limiter.take(record.id, record.ratePerSecond, record.burst);
@@ -111,6 +145,7 @@ export function createBusinessApi(options: BusinessApiOptions) {
         `rate limit of ${record.ratePerSecond} requests/s (burst ${record.burst}) exceeded for key ${record.id}; retry in ${taken.retryAfterSeconds} s`,
         429,
         { "retry-after": String(taken.retryAfterSeconds) },
+        taken.retryAfterMs,
       );
     }
     return record;
@@ -300,7 +335,7 @@ export function createBusinessApi(options: BusinessApiOptions) {
       const { request, body } = await readBody(c.req.raw);
       return await answer(request, body, key);
     } catch (error) {
-      await discardBody(c.req.raw);
+      await Promise.all([discardBody(c.req.raw), holdRefusal(error)]);
       return errorResponse(c, error, true);
     }
   });
@@ -315,6 +350,7 @@ export function createBusinessApi(options: BusinessApiOptions) {
         c.header("content-disposition", `attachment; filename="${name}"`);
         return c.body(body);
       } catch (error) {
+        await holdRefusal(error);
         return errorResponse(c, error, false);
       }
     };
