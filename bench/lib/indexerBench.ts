@@ -121,6 +121,8 @@ const MAX_BACKLOG = 1500;
  * was mined. The bench's earlier live runs stopped there (350 queued, 1,500 lost of 2,181).
  */
 const SENDER_BACKLOG = 32;
+/** Live phase: a sender whose transactions have not been mined for this long has lost one in the node's pool. */
+const GAP_MS = 3_000;
 /** Live phase: the time limit of each call of the sampler (the node's head, its blocks, the indexer's status). */
 const SAMPLE_TIMEOUT_MS = 5_000;
 /** Live phase: how long to wait, after the load, for the indexer to reach the last block. */
@@ -294,16 +296,21 @@ class Sender {
     }
     const nonce = this.nonces.get(from)!;
     this.nonces.set(from, nonce + 1);
-    const tx: Record<string, string> = { from, data, gas: `0x${gas.toString(16)}`, nonce: `0x${nonce.toString(16)}` };
-    if (to) tx.to = to;
     try {
-      return await rpc<string>(this.rpcUrl, "eth_sendTransaction", [tx]);
+      return await this.sendAt(from, to, data, gas, nonce);
     } catch (error) {
       // A send the node did not take leaves a gap at its nonce, which would hold every later one in the pool:
       // the next send reads the node's pending count again and fills it.
       this.nonces.delete(from);
       throw error;
     }
+  }
+
+  /** Sends with the given nonce, outside the count `send` keeps (to fill a nonce the node lost). */
+  sendAt(from: string, to: string | null, data: string, gas: number, nonce: number): Promise<string> {
+    const tx: Record<string, string> = { from, data, gas: `0x${gas.toString(16)}`, nonce: `0x${nonce.toString(16)}` };
+    if (to) tx.to = to;
+    return rpc<string>(this.rpcUrl, "eth_sendTransaction", [tx]);
   }
 
   /** Sends and waits for the receipt (automine); throws if the transaction reverted. */
@@ -670,6 +677,8 @@ async function driveLive(node: Node, ponder: Ponder, bulk: Bulk, seconds: number
   let rejected = 0;
   let firstRejection: string | undefined;
   let mined = 0;
+  /** Transactions sent again at a nonce the node lost. */
+  let refilled = 0;
   let lastSeen = firstBlock - 1;
   let stopping = false;
   let recipient = 10_000_000;
@@ -707,13 +716,26 @@ async function driveLive(node: Node, ponder: Ponder, bulk: Bulk, seconds: number
       lastSeen = b;
     }
   }
+  const transfer = () => tokenIface.encodeFunctionData("transfer", [recipientAddress(recipient++), 1n * WEI]);
   const worker = async (s: { holder: string; token: string }) => {
     let confirmed = -1;
+    let progressAt = Date.now();
     while (Date.now() < end) {
       const next = sender.nextNonce(s.holder);
       if (next !== undefined && next - confirmed >= SENDER_BACKLOG) {
-        confirmed = Number(await rpc<string>(node.rpcUrl, "eth_getTransactionCount", [s.holder, "latest"]));
+        const latest = Number(await rpc<string>(node.rpcUrl, "eth_getTransactionCount", [s.holder, "latest"]));
+        if (latest !== confirmed) progressAt = Date.now();
+        confirmed = latest;
         if (next - confirmed >= SENDER_BACKLOG) {
+          // No progress for a while with blocks every second: the node lost the transaction at `confirmed` and holds
+          // the later ones behind it. Send one at that nonce (if it was not lost after all, the node refuses it).
+          if (Date.now() - progressAt > GAP_MS) {
+            progressAt = Date.now();
+            await sender.sendAt(s.holder, s.token, transfer(), 150_000, confirmed).then(
+              () => void refilled++, // in place of the lost one, which `sent` counts already
+              () => undefined,
+            );
+          }
           await sleep(20);
           continue;
         }
@@ -722,9 +744,8 @@ async function driveLive(node: Node, ponder: Ponder, bulk: Bulk, seconds: number
         await sleep(20);
         continue;
       }
-      const data = tokenIface.encodeFunctionData("transfer", [recipientAddress(recipient++), 1n * WEI]);
       sent++;
-      await sender.send(s.holder, s.token, data, 150_000).catch((error: Error) => {
+      await sender.send(s.holder, s.token, transfer(), 150_000).catch((error: Error) => {
         sent--; // not taken (counted as not sent)
         if (rejected++ === 0) firstRejection = error.message.split("\n")[0]!;
       });
@@ -775,6 +796,7 @@ async function driveLive(node: Node, ponder: Ponder, bulk: Bulk, seconds: number
     sent: lastSent,
     rejected,
     stranded,
+    refilled,
     elapsed: seconds,
     blocks: lastBlock - firstBlock + 1,
     lastBlock,
@@ -927,6 +949,12 @@ export async function runIndexerBench(options: IndexerBenchOptions): Promise<Ind
           const events = driven.indexedInWindow - before;
           if (driven.rejected > 0)
             notes.push(`live on ${database}: the node refused ${driven.rejected} transaction(s)`);
+          if (driven.refilled > 0) {
+            notes.push(
+              `live on ${database}: ${driven.refilled} transaction(s) sent again at a nonce the node had lost ` +
+                `(its later ones waited behind it)`,
+            );
+          }
           if (driven.stranded > 0) {
             notes.push(
               `live on ${database}: ${driven.stranded} transaction(s) stranded in the node's pool behind a nonce it ` +

@@ -78,7 +78,8 @@ export function run(
     child.stdout.on("data", collect);
     child.stderr.on("data", collect);
     child.on("error", reject);
-    child.on("exit", (code) => {
+    // "close", not "exit": the process may exit before its pipes are read to the end
+    child.on("close", (code) => {
       if (code === 0) resolve(output);
       else
         reject(
