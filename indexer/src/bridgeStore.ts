@@ -170,9 +170,10 @@ export async function ensurePool(context: Ctx, address: Address, block: Block): 
   const rateB = usableRate(await listCurrency(currencyB));
   const [communityA, communityB] = await Promise.all([tokenCommunity(db, tokenA), tokenCommunity(db, tokenB)]);
 
-  // Its account rows of both tokens say it is the bridge, so the Transfer handler needs no lookup of its own.
+  // Its account rows of its community tokens say it is the bridge, so the Transfer handler needs no lookup of its own.
+  const communityTokens = [communityA && tokenA, communityB && tokenB].filter((token) => !!token);
   await Promise.all(
-    [tokenA, tokenB].map((token) => changeAccount(db, { token, address }, block.timestamp, () => ({ bridge: true }))),
+    communityTokens.map((token) => changeAccount(db, { token, address }, block.timestamp, () => ({ bridge: true }))),
   );
   return db.insert(pool).values({
     address,
