@@ -20,8 +20,9 @@ export async function readSnapshot(
 /**
  * Answers by database snapshot. Two statements that run on the same snapshot see the same rows, so a request on the
  * snapshot an answer was computed on gets that answer without the reads: the same answer the reads would give. The
- * API only reads; once the indexer commits, the snapshot differs and the cache starts afresh. Concurrent requests for one answer share one
- * computation; at most `max` answers per snapshot. Without a snapshot (a test's fake database) nothing is cached.
+ * API only reads; once the indexer commits, the snapshot differs and the cache starts afresh. Concurrent requests
+ * for one answer share one computation; at most `max` answers per snapshot. Without a snapshot (a test's fake
+ * database) nothing is cached.
  */
 export class SnapshotCache {
   private snapshot: string | undefined;
