@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { type DayRow, giniFromSums, ratioValue, rollUpDays } from "../../indexer/src/api/business/analytics";
+import { type DayRow, ratioValue, rollUpDays } from "../../indexer/src/api/business/analytics";
+import { giniFromSums } from "../../indexer/src/api/business/gini";
 import { countActivity } from "../../indexer/src/api/business/senders";
 import { gini, ratio } from "../../indexer/src/lib/metrics";
 

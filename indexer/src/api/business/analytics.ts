@@ -33,7 +33,8 @@ import {
 import { checkLocale, formatAmount, toDecimalString } from "./money";
 import { parseRange } from "./inputs";
 import { SenderDays } from "./senders";
-import { FinalCache, finalizedTimestamp, SnapshotCache } from "./snapshot";
+import { finalizedTimestamp, SnapshotCache } from "./snapshot";
+import { GiniDays } from "./gini";
 
 /** One `community_day` row, as numbers and bigints. */
 export interface DayRow {
@@ -137,12 +138,6 @@ export function rollUpDays(rows: readonly DayRow[], from: bigint, to: bigint): R
   };
 }
 
-/** The Gini coefficient from SQL aggregates over the ascending positive balances: n, sum x_i, sum i * x_i. */
-export function giniFromSums(n: bigint, total: bigint, weighted: bigint): Ratio {
-  if (n === 0n || total === 0n) return { ...UNDEFINED_RATIO };
-  return ratio(2n * weighted - (n + 1n) * total, n * total);
-}
-
 /** An exact ratio as the API's `Ratio`, or null when undefined. */
 export function ratioValue(r: Ratio) {
   if (!isDefined(r)) return null;
@@ -211,8 +206,8 @@ async function dayRows(ctx: ApiContext, token: string | null, from: bigint, to: 
 
 /** Each day's senders, shared by the requests of this API process. */
 const senderDays = new SenderDays();
-/** Gini coefficients by token and end day: kept for good once the day is final. */
-const giniCache = new FinalCache(1_000);
+/** Gini coefficients by token and end day. */
+const giniDays = new GiniDays();
 /** The finalized timestamp by snapshot. */
 const finality = new SnapshotCache(4);
 
@@ -225,29 +220,6 @@ async function finalizedAt(ctx: ApiContext): Promise<bigint> {
 async function activity(ctx: ApiContext, token: string | null, from: bigint, to: bigint, days: number) {
   const { active, previous, retained } = await senderDays.activity(ctx, token, from, to, days, await finalizedAt(ctx));
   return { activeUsers: active, retention: ratio(BigInt(retained), BigInt(previous)) };
-}
-
-/**
- * The Gini coefficient of the token's positive balances at the end of the day `to`: each account's current balance
- * less what it received net of what it sent after `to` (its `account_day` rows after it; at the head, none).
- */
-async function giniAt(ctx: ApiContext, token: string, to: bigint): Promise<Ratio> {
-  const final = to + DAY <= (await finalizedAt(ctx));
-  return giniCache.get(await ctx.snapshot(), `${token}:${to}`, final, async () => {
-    const [row] = await ctx.query<Row>(sql`
-      WITH balances AS (
-        SELECT a.balance - coalesce(later.net, 0) AS balance
-          FROM account a
-          LEFT JOIN (
-            SELECT account, sum(received - sent) AS net FROM account_day
-             WHERE token = ${token} AND day > ${to} GROUP BY account
-          ) later ON later.account = a.address
-         WHERE a.token = ${token}
-      )
-      SELECT count(*) AS n, coalesce(sum(balance), 0) AS total, coalesce(sum(i * balance), 0) AS weighted
-        FROM (SELECT balance, row_number() OVER (ORDER BY balance) AS i FROM balances WHERE balance > 0) ranked`);
-    return giniFromSums(big(row?.n), big(row?.total), big(row?.weighted));
-  });
 }
 
 async function governance(
@@ -389,7 +361,7 @@ async function communityAnalytics(ctx: ApiContext, c: CommunityInfo, from: bigin
     },
     crossBorder: await crossBorder(ctx, c.id, from, to),
     localTradeShare: ratioValue(localTradeShare(local, local + roll.crossBorderOutVolume + roll.crossBorderInVolume)),
-    gini: ratioValue(await giniAt(ctx, c.token, to)),
+    gini: ratioValue(await giniDays.at(ctx, c.token, to, await finalizedAt(ctx))),
     pools: await poolStats(ctx, c.id, from, to),
     governance: await governance(ctx, "community", c.token, from, to),
     daily: roll.days.map((d) => dailyEntry(d, amount, false)),

@@ -17,42 +17,52 @@ export interface Activity {
   retained: number;
 }
 
+/** The ids of `lists` as a bitmap of `words` 32-bit words. */
+function bitmap(lists: readonly Uint32Array[], words: number): Int32Array {
+  const bits = new Int32Array(words);
+  for (const ids of lists) {
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      bits[id >>> 5]! |= 1 << (id & 31);
+    }
+  }
+  return bits;
+}
+
+/** The set bits of a 32-bit word. */
+function bitCount(word: number): number {
+  let x = word - ((word >>> 1) & 0x55555555);
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
 /**
  * Counts distinct ids over `current` (the period's days' id lists) and `previous` (the period before), and the ids
- * in both; `size` bounds the ids.
+ * in both; `size` bounds the ids. Each period's ids go into a bitmap (no branch per id, 1 bit each), then counted.
  */
 export function countActivity(
   current: readonly Uint32Array[],
   previous: readonly Uint32Array[],
   size: number,
 ): Activity {
-  const seen = new Uint8Array(size);
-  let before = 0;
-  let active = 0;
-  let retained = 0;
-  for (const ids of previous) {
-    for (const id of ids) {
-      if ((seen[id]! & 1) === 0) {
-        seen[id] = 1;
-        before++;
-      }
+  const words = (size + 31) >>> 5;
+  const before = bitmap(previous, words);
+  const now = bitmap(current, words);
+  const counts = { active: 0, previous: 0, retained: 0 };
+  for (let w = 0; w < words; w++) {
+    const p = before[w]!;
+    const c = now[w]!;
+    if (p !== 0) counts.previous += bitCount(p);
+    if (c !== 0) {
+      counts.active += bitCount(c);
+      if (p !== 0) counts.retained += bitCount(p & c);
     }
   }
-  for (const ids of current) {
-    for (const id of ids) {
-      const s = seen[id]!;
-      if ((s & 2) === 0) {
-        seen[id] = s | 2;
-        active++;
-        if (s & 1) retained++;
-      }
-    }
-  }
-  return { active, previous: before, retained };
+  return counts;
 }
 
 /** The UTC days from..to (00:00 timestamps), both included. */
-function daysOf(from: bigint, to: bigint): bigint[] {
+export function daysOf(from: bigint, to: bigint): bigint[] {
   const days: bigint[] = [];
   for (let day = from; day <= to; day += DAY) days.push(day);
   return days;

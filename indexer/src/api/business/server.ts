@@ -21,7 +21,7 @@ import { KeyStore, type KeyRecord } from "./keys";
 import { limitPlugins, MAX_BODY_BYTES } from "./limits";
 import { RateLimiter } from "./rateLimit";
 import { accountHistoryCsv, merchantStatementCsv, reportResolvers } from "./reports";
-import { readSnapshot, ResponseCache } from "./snapshot";
+import { readSnapshot, ResponseCache, SnapshotCache } from "./snapshot";
 import { typeDefs } from "./typeDefs";
 
 /** How much of a body over MAX_BODY_BYTES is read and dropped, to answer 413 on a whole connection. */
@@ -161,45 +161,51 @@ export function createBusinessApi(options: BusinessApiOptions) {
     return (referenceCurrency = String(row.reference_currency));
   }
 
+  /** The communities, read once per snapshot for all the requests on it. */
+  const communityProfiles = new SnapshotCache(1);
+
   async function context(key: KeyRecord): Promise<ApiContext> {
     let communities: Promise<Map<string, CommunityInfo>> | undefined;
     let snapshot: Promise<string | undefined> | undefined;
+    const readSnapshotOnce = () => (snapshot ??= readSnapshot(options.query));
     return {
       key,
       query: <Row>(statement: SQL) => options.query(statement) as Promise<Row[]>,
-      snapshot: () => (snapshot ??= readSnapshot(options.query)),
+      snapshot: readSnapshotOnce,
       referenceCurrency: await reference(),
       alertThresholds,
       communities: () =>
-        (communities ??= options
-          .query(
-            sql`SELECT id, name, country, currency, token_symbol, locale, token, compliance_registry, sanctions_oracle,
-                       holder_count, total_supply, paused
-                FROM community_profile`,
-          )
-          .then(
-            (rows) =>
-              new Map(
-                rows.map((r) => [
-                  String(r.id),
-                  {
-                    id: String(r.id),
-                    name: String(r.name),
-                    country: String(r.country),
-                    currency: String(r.currency),
-                    symbol: String(r.token_symbol),
-                    locale: String(r.locale),
-                    token: String(r.token).toLowerCase(),
-                    complianceRegistry: String(r.compliance_registry).toLowerCase(),
-                    sanctionsOracle: String(r.sanctions_oracle ?? options.sanctionsList).toLowerCase(),
-                    holders: Number(r.holder_count),
-                    supply: big(r.total_supply),
-                    paused: r.paused === true,
-                  },
-                ]),
-              ),
-          )),
+        (communities ??= readSnapshotOnce()
+          .catch(() => undefined) // no snapshot: read for this request alone
+          .then((current) => communityProfiles.get(current, "communities", readCommunities))),
     };
+  }
+
+  async function readCommunities(): Promise<Map<string, CommunityInfo>> {
+    const rows = await options.query(
+      sql`SELECT id, name, country, currency, token_symbol, locale, token, compliance_registry, sanctions_oracle,
+                 holder_count, total_supply, paused
+          FROM community_profile`,
+    );
+    return new Map(
+      rows.map((r) => [
+        String(r.id),
+        {
+          id: String(r.id),
+          name: String(r.name),
+          country: String(r.country),
+          currency: String(r.currency),
+          symbol: String(r.token_symbol),
+          locale: String(r.locale),
+          token: String(r.token).toLowerCase(),
+          complianceRegistry: String(r.compliance_registry).toLowerCase(),
+          sanctionsOracle: String(r.sanctions_oracle ?? options.sanctionsList).toLowerCase(),
+          holders: Number(r.holder_count),
+          supply: big(r.total_supply),
+          paused: r.paused === true,
+        },
+      ]),
+    );
   }
 
   // The server context (the second argument of yoga.fetch) is the GraphQL context: the resolvers' ApiContext.
