@@ -58,6 +58,26 @@ describe("answers kept per database snapshot", () => {
       expect(cache.size).to.equal(1);
     });
 
+    it("makes a lookup wait for the same computation under way, then gives its kept answer", async () => {
+      const cache = new ResponseCache();
+      let finish = () => {};
+      const computing = new Promise<void>((resolve) => (finish = resolve)).then(() => cache.keep("s1", "q", ok(7)));
+      expect(cache.track("s1", "q", computing)).to.equal(computing);
+      let found: unknown = "pending";
+      const waiting = cache.lookup("s1", "q").then((hit) => (found = hit));
+      await Promise.resolve();
+      expect(found).to.equal("pending");
+      expect(await cache.lookup("s2", "q")).to.equal(undefined); // another snapshot does not wait
+      finish();
+      await waiting;
+      expect(found).to.deep.equal(ok(7));
+      // settled: nothing under way any more; a failed computation is waited for too, then not found
+      const failing = Promise.reject(new Error("boom"));
+      cache.track("s3", "q", failing).catch(() => undefined);
+      expect(await cache.lookup("s3", "q")).to.equal(undefined);
+      expect(await cache.lookup(undefined, "q")).to.equal(undefined);
+    });
+
     it("keeps no answer with errors, without data, or without a snapshot; knows the requests that succeeded", () => {
       const cache = new ResponseCache();
       const answers = [

@@ -253,8 +253,6 @@ export function createBusinessApi(options: BusinessApiOptions) {
 
   /** Whole answers by snapshot: a repeated request skips parsing, validation and resolvers. */
   const responses = new ResponseCache();
-  /** The computations of known requests under way, by snapshot and request. */
-  const running = new Map<string, Promise<Response>>();
 
   /**
    * Answers a GraphQL request (its body read) with `key`'s context: from `responses` when the same request, under the
@@ -270,29 +268,20 @@ export function createBusinessApi(options: BusinessApiOptions) {
     const accept = request.headers.get("accept") ?? "";
     const id = `${scope}\n${accept}\n${request.method} ${body === null ? request.url : body.toString("utf8")}`;
     const snapshot = responses.isKnown(id) ? await ctx.snapshot().catch(() => undefined) : undefined;
-    const kept = () => {
-      const hit = responses.find(snapshot, id);
-      return hit && new Response(hit.body, { status: 200, headers: { "content-type": hit.contentType } });
-    };
-    const flight = snapshot === undefined ? undefined : `${snapshot}\n${id}`;
-    const leader = flight === undefined ? undefined : running.get(flight);
-    if (leader) await leader.catch(() => undefined);
-    const hit = kept();
-    if (hit) return hit;
-    const computing = (async () => {
-      const response = await yoga.fetch(request, ctx);
-      if (response.status !== 200) return response;
-      const text = await response.text();
-      const contentType = response.headers.get("content-type") ?? "application/json";
-      responses.keep(snapshot, id, { contentType, body: text });
-      return new Response(text, { status: 200, headers: response.headers });
-    })();
-    if (flight !== undefined && leader === undefined) {
-      running.set(flight, computing);
-      const done = () => void running.delete(flight);
-      computing.then(done, done);
-    }
-    return computing;
+    const hit = await responses.lookup(snapshot, id);
+    if (hit) return new Response(hit.body, { status: 200, headers: { "content-type": hit.contentType } });
+    return responses.track(
+      snapshot,
+      id,
+      (async () => {
+        const response = await yoga.fetch(request, ctx);
+        if (response.status !== 200) return response;
+        const text = await response.text();
+        const contentType = response.headers.get("content-type") ?? "application/json";
+        responses.keep(snapshot, id, { contentType, body: text });
+        return new Response(text, { status: 200, headers: response.headers });
+      })(),
+    );
   }
 
   /**

@@ -61,7 +61,8 @@ export interface CachedResponse {
  * without parsing, validating or resolving it again. Only requests that succeeded before are looked up (and their
  * snapshot read first): a request that never succeeded (a bad or hostile one) costs no extra database read. Answers
  * with errors are not kept (an internal error may pass). At most `maxBytes` of answers (UTF-16 length), none over
- * `maxAnswerBytes`; when full, the oldest go first.
+ * `maxAnswerBytes`; when full, the oldest go first. A request that arrives while the same one is computed on the same
+ * snapshot waits for that computation (`track`, `lookup`).
  */
 export class ResponseCache {
   private snapshot: string | undefined;
@@ -69,6 +70,8 @@ export class ResponseCache {
   private bytes = 0;
   /** Digests of the requests that succeeded (at most `maxKnown`, then the set starts afresh). */
   private known = new Set<string>();
+  /** The computations under way, by snapshot and request. */
+  private readonly running = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly maxBytes = 64 * 1024 * 1024,
@@ -85,6 +88,28 @@ export class ResponseCache {
   find(snapshot: string | undefined, key: string): CachedResponse | undefined {
     if (snapshot === undefined || snapshot !== this.snapshot) return undefined;
     return this.answers.get(key);
+  }
+
+  /**
+   * The answer kept for `key` on `snapshot`, once the computation of the same under way (see `track`), if any, is
+   * over: concurrent identical requests then share one computation.
+   */
+  async lookup(snapshot: string | undefined, key: string): Promise<CachedResponse | undefined> {
+    if (snapshot === undefined) return undefined;
+    const under = this.running.get(`${snapshot}\n${key}`);
+    if (under) await under.catch(() => undefined);
+    return this.find(snapshot, key);
+  }
+
+  /** Marks `computing` as the computation of `key` on `snapshot` until it settles (unless one already is). */
+  track<T>(snapshot: string | undefined, key: string, computing: Promise<T>): Promise<T> {
+    if (snapshot === undefined) return computing;
+    const flight = `${snapshot}\n${key}`;
+    if (this.running.has(flight)) return computing;
+    this.running.set(flight, computing);
+    const done = () => void this.running.delete(flight);
+    computing.then(done, done);
+    return computing;
   }
 
   /**
