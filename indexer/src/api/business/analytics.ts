@@ -335,9 +335,18 @@ function dailyEntry(day: RolledDay, amount: (raw: bigint) => AmountValue, federa
 
 async function communityAnalytics(ctx: ApiContext, c: CommunityInfo, from: bigint, to: bigint, days: number) {
   const amount = (raw: bigint) => kc(raw, c);
-  const roll = rollUpDays(await dayRows(ctx, c.token, from, to), from, to);
-  const { activeUsers, retention } = await activity(ctx, c.token, from, to, days);
-  const [sold] = await sales(ctx, c.token, from, to);
+  // independent reads, run together
+  const [rows, { activeUsers, retention }, [sold], businesses, border, gini, pools, votes] = await Promise.all([
+    dayRows(ctx, c.token, from, to),
+    activity(ctx, c.token, from, to, days),
+    sales(ctx, c.token, from, to),
+    registeredBusinesses(ctx, c.token, to),
+    crossBorder(ctx, c.id, from, to),
+    finalizedAt(ctx).then((finalized) => giniDays.at(ctx, c.token, to, finalized)),
+    poolStats(ctx, c.id, from, to),
+    governance(ctx, "community", c.token, from, to),
+  ]);
+  const roll = rollUpDays(rows, from, to);
   const local = roll.volume - roll.bridgeVolume;
   return {
     scope: c.id,
@@ -352,31 +361,40 @@ async function communityAnalytics(ctx: ApiContext, c: CommunityInfo, from: bigin
       ? amount(roll.averageSupply.numerator / roll.averageSupply.denominator)
       : null,
     velocity: ratioValue(isDefined(roll.averageSupply) ? velocity(roll.volume, roll.averageSupply) : UNDEFINED_RATIO),
-    registeredBusinesses: await registeredBusinesses(ctx, c.token, to),
+    registeredBusinesses: businesses,
     merchantSales: {
       paymentCount: sold?.payments ?? 0,
       kc: amount(sold?.kc ?? 0n),
       fiat: fiat(sold?.fiat ?? 0n, c),
       kcShare: ratioValue(kcShare(sold?.kc ?? 0n, sold?.fiat ?? 0n)),
     },
-    crossBorder: await crossBorder(ctx, c.id, from, to),
+    crossBorder: border,
     localTradeShare: ratioValue(localTradeShare(local, local + roll.crossBorderOutVolume + roll.crossBorderInVolume)),
-    gini: ratioValue(await giniDays.at(ctx, c.token, to, await finalizedAt(ctx))),
-    pools: await poolStats(ctx, c.id, from, to),
-    governance: await governance(ctx, "community", c.token, from, to),
+    gini: ratioValue(gini),
+    pools,
+    governance: votes,
     daily: roll.days.map((d) => dailyEntry(d, amount, false)),
   };
 }
 
 async function federationAnalytics(ctx: ApiContext, from: bigint, to: bigint, days: number) {
   const amount = (raw: bigint) => reference(raw, ctx);
-  const communities = [...(await ctx.communities()).values()];
-  const rateOf = await rates(ctx);
-  const currencyOf = new Map(communities.map((c) => [c.token, c.currency]));
-  const rows = await dayRows(ctx, null, from, to);
+  // independent reads, run together
+  const [communities, rateOf, rows, { activeUsers, retention }, activeByDay, sold, businesses, border, pools, votes] =
+    await Promise.all([
+      ctx.communities(),
+      rates(ctx),
+      dayRows(ctx, null, from, to),
+      activity(ctx, null, from, to, days),
+      finalizedAt(ctx).then((finalized) => senderDays.perDay(ctx, from, to, finalized)),
+      sales(ctx, null, from, to),
+      registeredBusinesses(ctx, null, to),
+      crossBorder(ctx, null, from, to),
+      poolStats(ctx, null, from, to),
+      governance(ctx, "federation", null, from, to),
+    ]);
+  const currencyOf = new Map([...communities.values()].map((c) => [c.token, c.currency]));
   const roll = rollUpDays(rows, from, to);
-  const { activeUsers, retention } = await activity(ctx, null, from, to, days);
-  const activeByDay = await senderDays.perDay(ctx, from, to, await finalizedAt(ctx));
   // Local and cross-border volumes per token, valued at the current rates (as merchant sales).
   let local = 0n;
   let total = 0n;
@@ -389,7 +407,7 @@ async function federationAnalytics(ctx: ApiContext, from: bigint, to: bigint, da
   let kcValue = 0n;
   let fiatValue = 0n;
   let payments = 0;
-  for (const s of await sales(ctx, null, from, to)) {
+  for (const s of sold) {
     const rate = rateOf.get(currencyOf.get(s.token) ?? "");
     kcValue += valued(s.kc, rate);
     fiatValue += valued(s.fiat, rate);
@@ -406,18 +424,18 @@ async function federationAnalytics(ctx: ApiContext, from: bigint, to: bigint, da
     burned: null,
     averageSupply: null,
     velocity: null,
-    registeredBusinesses: await registeredBusinesses(ctx, null, to),
+    registeredBusinesses: businesses,
     merchantSales: {
       paymentCount: payments,
       kc: amount(kcValue),
       fiat: amount(fiatValue),
       kcShare: ratioValue(kcShare(kcValue, fiatValue)),
     },
-    crossBorder: await crossBorder(ctx, null, from, to),
+    crossBorder: border,
     localTradeShare: ratioValue(localTradeShare(local, total)),
     gini: null,
-    pools: await poolStats(ctx, null, from, to),
-    governance: await governance(ctx, "federation", null, from, to),
+    pools,
+    governance: votes,
     daily: roll.days.map((d) => dailyEntry(d, amount, true, activeByDay.get(d.day) ?? 0)),
   };
 }
