@@ -18,7 +18,15 @@ import { generateAbis } from "../../scripts/gen-abis";
 import { jsonRpc, rpcReady } from "../../scripts/lib/http";
 import { indexedBlock, startPonder } from "../../scripts/lib/indexer";
 import { type Postgres, startPostgres } from "../../scripts/lib/postgres";
-import { freePort, run, type Service, startService, stopService, waitFor } from "../../scripts/lib/processes";
+import {
+  freePort,
+  killServicesOnExit,
+  run,
+  type Service,
+  startService,
+  stopService,
+  waitFor,
+} from "../../scripts/lib/processes";
 import { address, BUSY_MERCHANT, HOT_ACCOUNT, type SeedPlan, seedPlan, seedSql } from "./apiSeed";
 import type { LoadResult, LoadSpec } from "./loadClient";
 
@@ -170,6 +178,7 @@ function runLoadClient(spec: LoadSpec): Promise<LoadResult> {
 }
 
 export async function runApiBench(options: ApiBenchOptions): Promise<ApiBenchResult> {
+  killServicesOnExit(); // a Ctrl-C or a crash leaves no node, database or server running
   const log = options.log ?? (() => undefined);
   const connections = options.connections ?? 16;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kc-bench-api-"));

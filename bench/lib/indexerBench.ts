@@ -33,7 +33,15 @@ import { anvilRuns, automineProxy, startAnvil } from "../../scripts/lib/anvil";
 import { jsonRpc, rpcReady } from "../../scripts/lib/http";
 import { INDEXER_DIR, indexedBlock, startPonder } from "../../scripts/lib/indexer";
 import { postgresBin, startPostgres, type Postgres } from "../../scripts/lib/postgres";
-import { freePort, run, type Service, startService, stopService, waitFor } from "../../scripts/lib/processes";
+import {
+  freePort,
+  killServicesOnExit,
+  run,
+  type Service,
+  startService,
+  stopService,
+  waitFor,
+} from "../../scripts/lib/processes";
 
 export type BenchDatabase = "pglite" | "postgres";
 
@@ -807,6 +815,7 @@ async function driveLive(node: Node, ponder: Ponder, bulk: Bulk, seconds: number
 // ------------------------------------------------------------------------------------------------ the bench
 
 export async function runIndexerBench(options: IndexerBenchOptions): Promise<IndexerBenchResult> {
+  killServicesOnExit(); // a Ctrl-C or a crash leaves no node, database or server running
   const log = options.log ?? (() => undefined);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "kc-bench-indexer-"));
   const deploymentFile = path.join(tmp, "deployment.json");

@@ -8,6 +8,38 @@ export interface Service {
   exited: Promise<number | string>;
 }
 
+/** The services started and not yet ended (for `killServicesOnExit`). */
+const running = new Set<Service>();
+
+/**
+ * For a process that owns the services it starts (a test run, a benchmark): when it exits, or on SIGINT or SIGTERM,
+ * every service still running is killed with its process group, so a crash or a Ctrl-C leaves no node, database or
+ * indexer behind (a service runs in its own group, which a terminal's Ctrl-C does not reach). Once per process;
+ * `npm start` stops its services itself, gracefully.
+ */
+export function killServicesOnExit(): void {
+  if (killOnExitInstalled) return;
+  killOnExitInstalled = true;
+  const killAll = () => {
+    for (const service of running) {
+      try {
+        if (service.child.pid !== undefined) process.kill(-service.child.pid, "SIGKILL");
+      } catch {
+        // gone already
+      }
+    }
+    running.clear();
+  };
+  process.on("exit", killAll);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      killAll();
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
+  }
+}
+let killOnExitInstalled = false;
+
 /**
  * Starts a long-running process in its own process group, so that stopping it also stops whatever it
  * spawned (npx -> node -> workers). Output is prefixed with the service's name unless `quiet`.
@@ -37,7 +69,10 @@ export function startService(
     child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown"));
     child.on("error", (error) => resolve(`spawn failed: ${error.message}`));
   });
-  return { name, child, exited };
+  const service = { name, child, exited };
+  running.add(service);
+  void exited.then(() => running.delete(service));
+  return service;
 }
 
 /** Stops a service's whole process group: SIGTERM, then SIGKILL if it has not ended within `graceMs`. */

@@ -9,7 +9,15 @@ import type { Deployment } from "../../scripts/lib/deployment";
 import { graphql, jsonRpc, rpcReady } from "../../scripts/lib/http";
 import { INDEXER_DIR, indexedBlock, launchIndexer } from "../../scripts/lib/indexer";
 import { type Postgres, postgresBin, startPostgres } from "../../scripts/lib/postgres";
-import { freePort, run, type Service, startService, stopService, waitFor } from "../../scripts/lib/processes";
+import {
+  freePort,
+  killServicesOnExit,
+  run,
+  type Service,
+  startService,
+  stopService,
+  waitFor,
+} from "../../scripts/lib/processes";
 
 /** Where the indexer writes: Ponder's embedded PGlite, or a throwaway PostgreSQL server (Debian's package). */
 export type Database = "pglite" | "postgres";
@@ -34,25 +42,7 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 const HARDHAT_BIN = path.join(ROOT, "node_modules", ".bin", "hardhat");
 const LOG_TAIL = 60;
 
-/** Services still running when this process ends are killed with their groups: no strays after a crash or Ctrl-C. */
-const running = new Set<Service>();
-function killRunning(): void {
-  for (const service of running) {
-    try {
-      if (service.child.pid !== undefined) process.kill(-service.child.pid, "SIGKILL");
-    } catch {
-      // gone already
-    }
-  }
-  running.clear();
-}
-process.on("exit", killRunning);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    killRunning();
-    process.exit(signal === "SIGINT" ? 130 : 143);
-  });
-}
+killServicesOnExit(); // no strays after a crash or Ctrl-C
 
 export class Stack {
   private tmpDir: string | undefined;
@@ -108,7 +98,6 @@ export class Stack {
       },
     });
     this.services.push(service);
-    running.add(service);
     return service;
   }
 
@@ -160,7 +149,6 @@ export class Stack {
       },
       onSpawn: (service) => {
         this.services.push(service);
-        running.add(service);
       },
     });
     this.apiUrl = apiUrl;
@@ -183,7 +171,7 @@ export class Stack {
 
   /** Stops every service (process groups, SIGTERM then SIGKILL) and removes the temporary directory. */
   async stop({ keepFiles = false } = {}): Promise<void> {
-    await Promise.all(this.services.map((service) => stopService(service, 3_000).then(() => running.delete(service))));
+    await Promise.all(this.services.map((service) => stopService(service, 3_000)));
     await this.postgres?.stop();
     if (!keepFiles && this.tmpDir !== undefined) fs.rmSync(this.tmpDir, { recursive: true, force: true });
   }
