@@ -1,6 +1,6 @@
 /**
  * The Gini coefficient of a token's positive balances at the end of each UTC day, many days in one pass. The end-of-
- * day balances of every day since `low` are the current balances with each later `account_day` row undone (its
+ * day balances of every day of a range are the current balances with each later `account_day` row undone (its
  * `balance` is the account's balance at the end of that day; less the day's net receipts, the balance before it).
  * Walking back from today, each row replaces one balance by another; an order-statistic tree over the ranks of all
  * the balances met keeps n, sum x_i and sum i * x_i (x sorted ascending) exact as it goes, so a day's coefficient
@@ -153,15 +153,15 @@ interface SweepRow {
 }
 
 /**
- * The Gini coefficient of `token`'s positive balances at the end of each day of `days` (all after `low`), read in
- * one statement (one snapshot): the distinct balances met (ranked), the current ones, and the moves after `low`.
+ * The Gini coefficient of `token`'s positive balances at the end of each day of `days` (ascending), read in one
+ * statement (one snapshot): the distinct balances met (ranked), the current ones, and the moves after the first day.
  */
 export async function readGiniByDay(
   ctx: ApiContext,
   token: string,
-  low: bigint,
   days: readonly bigint[],
 ): Promise<Map<bigint, Ratio>> {
+  const low = days[0] ?? 0n;
   const rows = await ctx.query<SweepRow>(sql`
     WITH moves AS (
       SELECT day, balance AS after, balance - received + sent AS before
@@ -223,7 +223,7 @@ export class GiniDays {
       );
       if (earlier.length === 0) return this.keep(key(to), isFinal(to), await giniSummed(ctx, token, to));
       const days = [...earlier, to];
-      const pass = readGiniByDay(ctx, token, days[0]!, days);
+      const pass = readGiniByDay(ctx, token, days);
       for (const day of days) this.pending.set(key(day), pass);
       try {
         const byDay = await pass;
