@@ -10,7 +10,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort, waitFor } from "./processes";
+import { freePort, untilExit, waitFor } from "./processes";
 
 export interface Postgres {
   /** postgresql://... of the database `kc` on the server. */
@@ -68,6 +68,14 @@ export async function startPostgres(options: { settings?: Record<string, string>
     .join("\n");
   fs.appendFileSync(path.join(dataDir, "postgresql.conf"), `\n${conf}\n`);
   sh("pg_ctl", ["-D", dataDir, "-l", path.join(base, "server.log"), "-w", "start"]);
+  const halt = () => {
+    try {
+      sh("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  };
+  const forget = untilExit(halt); // pg_ctl runs the server detached: stopped if the owner ends first
   const psql = (sql: string) =>
     execFileSync(path.join(bin, "psql"), ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-tA", "-c", sql], {
       encoding: "utf8",
@@ -95,11 +103,8 @@ export async function startPostgres(options: { settings?: Record<string, string>
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      try {
-        sh("pg_ctl", ["-D", dataDir, "-m", "immediate", "-w", "stop"]);
-      } finally {
-        fs.rmSync(base, { recursive: true, force: true });
-      }
+      forget();
+      halt();
     },
   };
 }

@@ -8,32 +8,39 @@ export interface Service {
   exited: Promise<number | string>;
 }
 
-/** The services started and not yet ended (for `killServicesOnExit`). */
-const running = new Set<Service>();
+/** How to stop, at once and synchronously, what is still running: services, servers (see `killServicesOnExit`). */
+const cleanups = new Set<() => void>();
+
+/** Registers `cleanup` to run if this process ends first (see `killServicesOnExit`); returns its unregistration. */
+export function untilExit(cleanup: () => void): () => void {
+  cleanups.add(cleanup);
+  return () => void cleanups.delete(cleanup);
+}
 
 /**
- * For a process that owns the services it starts (a test run, a benchmark): when it exits, or on SIGINT or SIGTERM,
- * every service still running is killed with its process group, so a crash or a Ctrl-C leaves no node, database or
- * indexer behind (a service runs in its own group, which a terminal's Ctrl-C does not reach). Once per process;
- * `npm start` stops its services itself, gracefully.
+ * For a process that owns the services and servers it starts (a test run, a benchmark): when it exits, or on SIGINT or
+ * SIGTERM, every service still running is killed with its process group and every server registered with
+ * `untilExit` is stopped, so a crash or a Ctrl-C leaves no node, database or indexer behind (a service runs in its
+ * own group, which a terminal's Ctrl-C does not reach). Once per process; `npm start` stops its services itself,
+ * gracefully.
  */
 export function killServicesOnExit(): void {
   if (killOnExitInstalled) return;
   killOnExitInstalled = true;
-  const killAll = () => {
-    for (const service of running) {
+  const cleanUp = () => {
+    for (const cleanup of cleanups) {
       try {
-        if (service.child.pid !== undefined) process.kill(-service.child.pid, "SIGKILL");
+        cleanup();
       } catch {
-        // gone already
+        // gone already, or nothing more to do
       }
     }
-    running.clear();
+    cleanups.clear();
   };
-  process.on("exit", killAll);
+  process.on("exit", cleanUp);
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
-      killAll();
+      cleanUp();
       process.exit(signal === "SIGINT" ? 130 : 143);
     });
   }
@@ -69,10 +76,11 @@ export function startService(
     child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown"));
     child.on("error", (error) => resolve(`spawn failed: ${error.message}`));
   });
-  const service = { name, child, exited };
-  running.add(service);
-  void exited.then(() => running.delete(service));
-  return service;
+  const forget = untilExit(() => {
+    if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+  });
+  void exited.then(forget);
+  return { name, child, exited };
 }
 
 /** Stops a service's whole process group: SIGTERM, then SIGKILL if it has not ended within `graceMs`. */
