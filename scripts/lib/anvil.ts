@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { execFileSync } from "node:child_process";
 import { jsonRpc, rpcReady } from "./http";
-import { freePort, type Service, startService, waitFor } from "./processes";
+import { freePort, type Service, startService, untilExit, waitFor } from "./processes";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 /** The binary of @foundry-rs/anvil's platform package (the package's bin.mjs launcher would add a node process). */
@@ -40,7 +40,8 @@ export interface AnvilOptions {
 /**
  * Starts anvil and waits until it answers; the caller stops it (stopService: SIGTERM, so it dumps its state). anvil
  * writes the states it pages out of memory under $HOME/.foundry/anvil/tmp (about 10 GB for the indexer bench's
- * chain) and leaves them behind when killed: each anvil gets a HOME of its own, removed when it exits.
+ * chain) and leaves them behind when killed: each anvil gets a HOME of its own, removed when it exits (or when its
+ * owner does: `killServicesOnExit`).
  */
 export async function startAnvil(options: AnvilOptions): Promise<Service> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), "kc-anvil-home-"));
@@ -51,7 +52,12 @@ export async function startAnvil(options: AnvilOptions): Promise<Service> {
   // anvil prints a line per request unless silent: reading them costs the caller as much CPU as anvil itself
   if (options.log === undefined) args.push("--silent");
   const service = startService("anvil", ANVIL_BIN, args, { quiet: true, log: options.log, env: { HOME: home } });
-  void service.exited.finally(() => fs.rmSync(home, { recursive: true, force: true }));
+  const removeHome = () => fs.rmSync(home, { recursive: true, force: true });
+  const forget = untilExit(removeHome); // after the kill of anvil (registered first), if the owner ends first
+  void service.exited.finally(() => {
+    forget();
+    removeHome();
+  });
   await waitFor("anvil", () => rpcReady(`http://127.0.0.1:${options.port}`), { service, timeoutMs: 30_000 });
   return service;
 }
