@@ -41,6 +41,13 @@ export function utcDay(timestamp: bigint): bigint {
   return timestamp - (timestamp % DAY);
 }
 
+/** The UTC days from..to (00:00 timestamps), both included. */
+export function daysOf(from: bigint, to: bigint): bigint[] {
+  const days: bigint[] = [];
+  for (let day = from; day <= to; day += DAY) days.push(day);
+  return days;
+}
+
 /** The ISO 8601 date ("2026-11-22") of the UTC day that contains `timestamp` (seconds). */
 export function utcDate(timestamp: bigint): string {
   return new Date(Number(utcDay(timestamp)) * 1000).toISOString().slice(0, 10);

@@ -7,10 +7,9 @@
  * costs one O(log n) update per balance that changed after it, instead of a sort of every balance per day.
  */
 import { sql } from "drizzle-orm";
-import { DAY } from "../../lib/bridge";
+import { DAY, daysOf } from "../../lib/bridge";
 import { type Ratio, UNDEFINED_RATIO, ratio } from "../../lib/metrics";
 import { type ApiContext, big } from "./context";
-import { daysOf } from "./senders";
 import { SnapshotCache } from "./snapshot";
 
 /** A balance split into limbs of this many bits: a limb sum over 2^29 balances stays exact in a float64. */

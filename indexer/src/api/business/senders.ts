@@ -5,10 +5,9 @@
  * that may still change, once per snapshot.
  */
 import { sql } from "drizzle-orm";
+import { DAY, daysOf } from "../../lib/bridge";
 import type { ApiContext } from "./context";
 import { FinalCache } from "./snapshot";
-
-const DAY = 86_400n;
 
 /** Distinct senders of a period, of the period before it, and of both. */
 export interface Activity {
@@ -59,13 +58,6 @@ export function countActivity(
     }
   }
   return counts;
-}
-
-/** The UTC days from..to (00:00 timestamps), both included. */
-export function daysOf(from: bigint, to: bigint): bigint[] {
-  const days: bigint[] = [];
-  for (let day = from; day <= to; day += DAY) days.push(day);
-  return days;
 }
 
 /** Each day's senders by token (lowercase), as ids; the ids shared by every day and token. */
