@@ -137,6 +137,19 @@ describe("answers kept per database snapshot", () => {
       expect(await cache.get(undefined, "b", true, compute)).to.equal(4);
     });
 
+    it("keeps a final answer put with another's, within its size, and shows kept ones without computing", async () => {
+      const cache = new FinalCache(2);
+      expect(cache.peek("a")).to.equal(undefined);
+      cache.put("a", 10);
+      cache.put("b", 20);
+      expect(await cache.peek("a")).to.equal(10);
+      let computed = 0;
+      expect(await cache.get(undefined, "b", true, async () => ++computed)).to.equal(20);
+      cache.put("c", 30); // drops the oldest put: a
+      expect(cache.peek("a")).to.equal(undefined);
+      expect([await cache.peek("b"), await cache.peek("c"), computed]).to.deep.equal([20, 30, 0]);
+    });
+
     it("reads the block timestamp of the finalized checkpoint, 0 when there is none", async () => {
       const answer = (rows: Record<string, unknown>[]) => async () => rows;
       // Ponder's checkpoint: 10 digits of block timestamp, then chain id, block number, ...

@@ -10,7 +10,7 @@ import { sql } from "drizzle-orm";
 import { DAY, daysOf } from "../../lib/bridge";
 import { type Ratio, UNDEFINED_RATIO, ratio } from "../../lib/metrics";
 import { type ApiContext, big } from "./context";
-import { SnapshotCache } from "./snapshot";
+import { FinalCache } from "./snapshot";
 
 /** A balance split into limbs of this many bits: a limb sum over 2^29 balances stays exact in a float64. */
 const LIMB_BITS = 24;
@@ -200,45 +200,39 @@ const PASS_DAYS = 35n;
  * summed in SQL instead (at the head, nothing to undo: the pass would only add the transfer of every balance).
  */
 export class GiniDays {
-  private readonly final = new Map<string, Ratio>();
-  private readonly recent = new SnapshotCache(256);
+  private readonly days: FinalCache;
   /** Passes under way, by the `token:day` keys they compute. */
   private readonly pending = new Map<string, Promise<Map<bigint, Ratio>>>();
 
-  constructor(private readonly maxFinal = 50_000) {}
+  constructor(maxFinal = 50_000) {
+    this.days = new FinalCache(maxFinal, 256);
+  }
 
   async at(ctx: ApiContext, token: string, to: bigint, finalizedAt: bigint): Promise<Ratio> {
     const key = (day: bigint) => `${token}:${day}`;
-    if (this.final.has(key(to))) return this.final.get(key(to))!;
+    const kept = this.days.peek<Ratio>(key(to));
+    if (kept) return kept;
     const snapshot = await ctx.snapshot();
     // from here to the pass's start, nothing waits: a concurrent request sees the pass under way
-    if (this.final.has(key(to))) return this.final.get(key(to))!;
     const underWay = this.pending.get(key(to));
     if (underWay) return (await underWay).get(to)!;
     const isFinal = (day: bigint) => day + DAY <= finalizedAt;
-    return this.recent.get(snapshot, key(to), async () => {
+    return this.days.get(snapshot, key(to), isFinal(to), async () => {
       const earlier = daysOf(to - PASS_DAYS * DAY, to - DAY).filter(
-        (day) => isFinal(day) && !this.final.has(key(day)) && !this.pending.has(key(day)),
+        (day) => isFinal(day) && !this.days.peek(key(day)) && !this.pending.has(key(day)),
       );
-      if (earlier.length === 0) return this.keep(key(to), isFinal(to), await giniSummed(ctx, token, to));
+      if (earlier.length === 0) return giniSummed(ctx, token, to);
       const days = [...earlier, to];
       const pass = readGiniByDay(ctx, token, days);
       for (const day of days) this.pending.set(key(day), pass);
       try {
         const byDay = await pass;
-        for (const [day, gini] of byDay) this.keep(key(day), isFinal(day), gini);
+        for (const day of earlier) this.days.put(key(day), byDay.get(day)!);
         return byDay.get(to)!;
       } finally {
         for (const day of days) if (this.pending.get(key(day)) === pass) this.pending.delete(key(day));
       }
     });
-  }
-
-  private keep(key: string, final: boolean, gini: Ratio): Ratio {
-    if (!final) return gini;
-    if (this.final.size >= this.maxFinal) this.final.delete(this.final.keys().next().value!);
-    this.final.set(key, gini);
-    return gini;
   }
 }
 

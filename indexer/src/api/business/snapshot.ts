@@ -187,6 +187,18 @@ export class FinalCache {
     this.recent = new SnapshotCache(maxRecent);
   }
 
+  /** The final answer kept for `key`, if any (no computation). */
+  peek<T>(key: string): Promise<T> | undefined {
+    return this.final.get(key) as Promise<T> | undefined;
+  }
+
+  /** Keeps `answer` as the final answer for `key` (one computed together with another's). */
+  put<T>(key: string, answer: T): void {
+    this.final.delete(key);
+    if (this.final.size >= this.maxFinal) this.final.delete(this.final.keys().next().value!);
+    this.final.set(key, Promise.resolve(answer));
+  }
+
   async get<T>(snapshot: string | undefined, key: string, final: boolean, compute: () => Promise<T>): Promise<T> {
     if (!final) return this.recent.get(snapshot, key, compute);
     const kept = this.final.get(key) as Promise<T> | undefined;
