@@ -943,6 +943,7 @@ export async function runIndexerBench(options: IndexerBenchOptions): Promise<Ind
           const now = Number(await rpc<string>(node.rpcUrl, "eth_blockNumber"));
           await waitForHead(ponder, now, 30 * 60_000, lines);
           const before = (await ponderMetrics(ponder.apiUrl)).total;
+          log(`live on ${database}: caught up at block ${now}, now ${options.liveSeconds} s of load`);
           const driven = await driveLive(node, ponder, bulk, options.liveSeconds, options.liveMaxTxPerSecond);
           // How long the indexer takes to catch up once the load stops (bounded: CATCH_UP_MS).
           const stopped = Date.now();

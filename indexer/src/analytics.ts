@@ -31,12 +31,13 @@ import {
   thresholdsFor,
 } from "./lib/alerts";
 import { referenceValue, sameAddress, utcDate, utcDay } from "./lib/bridge";
+import { StagedRow } from "./lib/staged";
 import { logColumns } from "./store";
 
 type Db = Context["db"];
 type CommunityDayRow = typeof communityDay.$inferSelect;
 type Profile = typeof communityProfile.$inferSelect;
-type AlertCounts = Omit<typeof alertState.$inferSelect, "token" | "account">;
+type AlertStateRow = typeof alertState.$inferSelect;
 
 /** flow_day's name for the side of a settlement whose token no registered community owns. */
 export const EXTERNAL = "external";
@@ -66,24 +67,13 @@ export function bridgeSides(
   return { from: isBridge(t.from, sender), to: isBridge(t.to, recipient) };
 }
 
-/**
- * Applies `change` to the community's row of the UTC day of `at`, creating it first (zero counts). Every write also
- * sets the day's closing supply and holders from the community's profile as it stands now (after the log being
- * handled), so the last write of a day leaves its end-of-day values.
- */
-async function changeCommunityDay(
-  db: Db,
-  profile: Profile,
-  at: bigint,
-  change: (row: CommunityDayRow) => Partial<CommunityDayRow>,
-): Promise<void> {
-  const day = utcDay(at);
-  const closing = { supply: profile.totalSupply, holders: profile.holderCount };
-  const fresh: CommunityDayRow = {
-    token: profile.token,
-    day,
+/** A new row of the community's day of `at`: zero counts (closing supply and holders are set by each change). */
+function freshCommunityDay(token: Address, community: string, at: bigint): CommunityDayRow {
+  return {
+    token,
+    day: utcDay(at),
     date: utcDate(at),
-    community: profile.id,
+    community,
     transferCount: 0,
     volume: 0n,
     volumeValue: 0n,
@@ -99,72 +89,115 @@ async function changeCommunityDay(
     crossBorderInCount: 0,
     crossBorderInVolume: 0n,
     alertCount: 0,
-    ...closing,
+    supply: 0n,
+    holders: 0,
   };
-  await db
-    .insert(communityDay)
-    .values({ ...fresh, ...change(fresh) })
-    .onConflictDoUpdate((row) => ({ ...change(row), ...closing }));
+}
+
+function readCommunityDay(db: Db, token: Address, community: string, at: bigint) {
+  return StagedRow.read(db, communityDay, { token, day: utcDay(at) }, freshCommunityDay(token, community, at));
 }
 
 /**
- * Adds a send or a receipt to the account's row of the day, with its balance after it. Returns whether this is the
- * account's first send of the day (it becomes one of the day's active users).
+ * Applies `change` to a community's day. Every change also sets the day's closing supply and holders from the
+ * community's profile as it stands now (after the log being handled), so the last change of a day leaves its
+ * end-of-day values.
  */
-async function changeAccountDay(
+function changeDay(day: StagedRow<typeof communityDay>, profile: Profile, change: Partial<CommunityDayRow>): void {
+  day.set({ ...change, supply: profile.totalSupply, holders: profile.holderCount });
+}
+
+/** `changeDay` on the community's day of `at`, read and written at once. */
+async function changeCommunityDay(
   db: Db,
-  key: { token: Address; account: Address; day: bigint },
-  side: "sent" | "received",
-  amount: bigint,
-  balance: bigint,
-): Promise<boolean> {
-  const sent = side === "sent";
-  const row = await db
-    .insert(accountDay)
-    .values({
-      ...key,
-      sentCount: sent ? 1 : 0,
-      sent: sent ? amount : 0n,
-      receivedCount: sent ? 0 : 1,
-      received: sent ? 0n : amount,
-      balance,
-    })
-    .onConflictDoUpdate((r) =>
-      sent
-        ? { sentCount: r.sentCount + 1, sent: r.sent + amount, balance }
-        : { receivedCount: r.receivedCount + 1, received: r.received + amount, balance },
-    );
-  return sent && row.sentCount === 1;
+  profile: Profile,
+  at: bigint,
+  change: (row: CommunityDayRow) => Partial<CommunityDayRow>,
+): Promise<void> {
+  const day = await readCommunityDay(db, profile.token, profile.id, at);
+  changeDay(day, profile, change(day.row));
+  await day.write(db);
+}
+
+/**
+ * The analytics rows a Transfer log changes, read together before it is applied (`readTransferRows`), changed in
+ * memory (`recordAccountDays`, `recordTransfer`) and written together (`writeTransferRows`).
+ */
+export interface TransferRows {
+  /** The community's day. */
+  day: StagedRow<typeof communityDay>;
+  /** The sender's and the recipient's days (null for a mint's sender, a burn's recipient; one row if they are one). */
+  senderDay: StagedRow<typeof accountDay> | null;
+  recipientDay: StagedRow<typeof accountDay> | null;
+  /** The rule state of the accounts the alerts may concern, by lowercase address: the sender's is read ahead. */
+  alertStates: Map<string, StagedRow<typeof alertState>>;
+  /** The alert rows raised. */
+  alerts: (typeof alert.$inferInsert)[];
+}
+
+function readAlertState(db: Db, token: Address, account: Address) {
+  const empty: AlertStateRow = {
+    token,
+    account,
+    state: encodeAlertState(emptyAlertState()),
+    low: 0,
+    medium: 0,
+    high: 0,
+    severe: 0,
+    lastAlertAt: null,
+  };
+  return StagedRow.read(db, alertState, { token, account }, empty);
+}
+
+/** Reads the rows `recordAccountDays` and `recordTransfer` change, together. */
+export async function readTransferRows(
+  db: Db,
+  t: { token: Address; community: string; kind: TransferSeen["kind"]; from: Address; to: Address; at: bigint },
+): Promise<TransferRows> {
+  const day = utcDay(t.at);
+  const accountDayOf = (account: Address) => {
+    const empty = { token: t.token, account, day, sentCount: 0, sent: 0n, receivedCount: 0, received: 0n, balance: 0n };
+    return StagedRow.read(db, accountDay, { token: t.token, account, day }, empty);
+  };
+  const self = sameAddress(t.from, t.to);
+  const [communityDayRow, senderDay, recipientDay, senderState] = await Promise.all([
+    readCommunityDay(db, t.token, t.community, t.at),
+    t.kind === "mint" ? null : accountDayOf(t.from),
+    t.kind === "burn" || self ? null : accountDayOf(t.to),
+    t.kind === "mint" ? null : readAlertState(db, t.token, t.from),
+  ]);
+  return {
+    day: communityDayRow,
+    senderDay,
+    recipientDay: self ? senderDay : recipientDay,
+    alertStates: new Map(senderState ? [[t.from.toLowerCase(), senderState]] : []),
+    alerts: [],
+  };
 }
 
 /**
  * A Transfer log's share of its parties' days: the send on the sender's row, the receipt on the recipient's, each
- * with the balance after it (a self-transfer's two sides touch one row, so they run in turn). Returns whether this
- * is the sender's first send of the day (it becomes one of the day's active users).
+ * with the balance after it (a self-transfer's two sides change one row, in turn). Returns whether this is the
+ * sender's first send of the day (it becomes one of the day's active users).
  */
-export async function recordAccountDays(
-  db: Db,
-  t: Pick<TransferSeen, "event" | "from" | "to" | "amount"> & {
-    token: Address;
-    senderBalance: bigint | null;
-    recipientBalance: bigint | null;
-  },
-): Promise<boolean> {
-  const day = utcDay(t.event.block.timestamp);
-  const send = async () =>
-    t.senderBalance !== null &&
-    (await changeAccountDay(db, { token: t.token, account: t.from, day }, "sent", t.amount, t.senderBalance));
-  const receive = async () => {
-    if (t.recipientBalance !== null) {
-      await changeAccountDay(db, { token: t.token, account: t.to, day }, "received", t.amount, t.recipientBalance);
-    }
-  };
-  if (sameAddress(t.from, t.to)) {
-    const first = await send();
-    await receive();
-    return first;
+export function recordAccountDays(
+  rows: TransferRows,
+  t: { amount: bigint; senderBalance: bigint | null; recipientBalance: bigint | null },
+): boolean {
+  let first = false;
+  if (rows.senderDay && t.senderBalance !== null) {
+    const r = rows.senderDay.row;
+    rows.senderDay.set({ sentCount: r.sentCount + 1, sent: r.sent + t.amount, balance: t.senderBalance });
+    first = rows.senderDay.row.sentCount === 1;
   }
-  const [first] = await Promise.all([send(), receive()]);
+  if (rows.recipientDay && t.recipientBalance !== null) {
+    const r = rows.recipientDay.row;
+    rows.recipientDay.set({
+      receivedCount: r.receivedCount + 1,
+      received: r.received + t.amount,
+      balance: t.recipientBalance,
+    });
+  }
   return first;
 }
 
@@ -182,6 +215,8 @@ export interface TransferSeen {
   bridge: BridgeSides;
   /** Whether this is the sender's first send of the day (`recordAccountDays`). */
   firstSendOfDay: boolean;
+  /** What `readTransferChecks` found. */
+  checks: TransferChecks;
 }
 
 export interface BridgeSides {
@@ -189,21 +224,39 @@ export interface BridgeSides {
   to: boolean;
 }
 
-/**
- * A Transfer log's share of its community's day and the alerts it raises (the sender's, unless a mint or a system
- * account), after `recordAccountDays`. The reads it needs run together; each write is one upsert.
- */
-export async function recordTransfer(db: Db, t: TransferSeen): Promise<void> {
-  const { event, kind, from, to, amount, profile, bridge } = t;
-  const at = event.block.timestamp;
+export interface TransferChecks {
+  /** The community currency's usable rate (null: none, or not a plain transfer). */
+  rate: bigint | null;
+  /** Whether the sender and the recipient are on the community's sanctions list. */
+  fromListed: boolean;
+  toListed: boolean;
+}
 
+/** What `recordTransfer` reads besides its rows: the currency's rate and the parties' sanctions listings. */
+export async function readTransferChecks(
+  db: Db,
+  profile: Profile,
+  t: Pick<TransferSeen, "kind" | "from" | "to">,
+): Promise<TransferChecks> {
   const list = profile.sanctionsOracle ?? SANCTIONS_LIST;
   const listed = async (address: Address) => (await db.find(sanctionsListing, { list, address }))?.sanctioned === true;
   const [rate, fromListed, toListed] = await Promise.all([
-    kind === "transfer" ? rateOf(db, profile.currency) : null,
-    kind !== "mint" && listed(from),
-    kind !== "burn" && listed(to),
+    t.kind === "transfer" ? rateOf(db, profile.currency) : null,
+    t.kind !== "mint" && listed(t.from),
+    t.kind !== "burn" && listed(t.to),
   ]);
+  return { rate, fromListed, toListed };
+}
+
+/**
+ * A Transfer log's share of its community's day and the alerts it raises (the sender's, unless a mint or a system
+ * account), after `recordAccountDays`, on the rows `readTransferRows` read (a sanctioned party's rule state, when it
+ * is not the sender's, is read here).
+ */
+export async function recordTransfer(db: Db, rows: TransferRows, t: TransferSeen): Promise<void> {
+  const { kind, from, to, amount, profile, bridge } = t;
+  const { rate, fromListed, toListed } = t.checks;
+  const at = t.event.block.timestamp;
   const crossesBridge = kind === "transfer" && (bridge.from || bridge.to);
 
   // The sender's rules watch people and businesses: not the system accounts (exempt) nor the pools paying out swaps.
@@ -213,24 +266,25 @@ export async function recordTransfer(db: Db, t: TransferSeen): Promise<void> {
     const facts = {
       account: from,
       community: profile.id,
-      txHash: event.transaction.hash,
+      txHash: t.event.transaction.hash,
       amount,
       at,
       counterpartySanctioned: toListed,
     };
-    alerts += await writeAlerts(db, t, { account: from, counterparty: to }, (state) =>
+    alerts += await raiseAlerts(db, rows, t, { account: from, counterparty: to }, (state) =>
       observeTransfer(state, thresholdsOf(profile.id), facts),
     );
   }
   for (const parties of sanctionedParties({ from, to, fromListed, toListed, senderWatched: watched })) {
     const sanctioned = [{ rule: "sanctioned" as const, severity: RULE_SEVERITY.sanctioned }];
-    alerts += await writeAlerts(db, t, parties as { account: Address; counterparty: Address }, (state) => ({
+    alerts += await raiseAlerts(db, rows, t, parties as { account: Address; counterparty: Address }, (state) => ({
       state,
       alerts: sanctioned,
     }));
   }
 
-  await changeCommunityDay(db, profile, at, (d) => ({
+  const d = rows.day.row;
+  changeDay(rows.day, profile, {
     activeUsers: d.activeUsers + (t.firstSendOfDay ? 1 : 0),
     alertCount: d.alertCount + alerts,
     ...(kind === "mint" && { mintCount: d.mintCount + 1, minted: d.minted + amount }),
@@ -242,67 +296,61 @@ export async function recordTransfer(db: Db, t: TransferSeen): Promise<void> {
       bridgeTransferCount: d.bridgeTransferCount + (crossesBridge ? 1 : 0),
       bridgeVolume: d.bridgeVolume + (crossesBridge ? amount : 0n),
     }),
-  }));
+  });
+}
+
+/** Writes what `recordAccountDays` and `recordTransfer` changed, together: each row once, and the alerts raised. */
+export async function writeTransferRows(db: Db, rows: TransferRows): Promise<void> {
+  const staged = new Set([rows.day, rows.senderDay, rows.recipientDay, ...rows.alertStates.values()]);
+  await Promise.all([
+    ...[...staged].map((row) => row?.write(db)),
+    ...rows.alerts.map((values) => db.insert(alert).values(values)),
+  ]);
 }
 
 /**
- * Runs `observe` on the account's rule state (empty if the account has none yet) in the one upsert that stores the
- * state it returns, writes the alerts it raised as alert rows of `account` (their counterparty, the transfer's
- * transaction and amount) and adds them to the account's counts. Returns how many alerts it wrote.
+ * Runs `observe` on the account's rule state (its row in `rows`, read if it is not there yet), stores the state it
+ * returns and adds the alerts it raised to the account's counts and, as alert rows of `account` (their counterparty,
+ * the transfer's transaction and amount), to `rows.alerts`. Returns how many alerts it raised.
  */
-async function writeAlerts(
+async function raiseAlerts(
   db: Db,
+  rows: TransferRows,
   t: TransferSeen,
   parties: { account: Address; counterparty: Address },
   observe: (state: AlertState) => { state: AlertState; alerts: readonly Pick<Alert, "rule" | "severity">[] },
 ): Promise<number> {
   const { event, amount, profile } = t;
   const at = event.block.timestamp;
-  // The store computes the new row from the stored one when there is one, from `values` otherwise: `raised` ends
-  // as what the path taken observed.
-  let raised: readonly Pick<Alert, "rule" | "severity">[] = [];
-  const change = (row: AlertCounts) => {
-    const observed = observe(decodeAlertState(row.state));
-    raised = observed.alerts;
-    const count = (severity: string) => raised.filter((a) => a.severity === severity).length;
-    return {
-      state: encodeAlertState(observed.state),
-      low: row.low + count("low"),
-      medium: row.medium + count("medium"),
-      high: row.high + count("high"),
-      severe: row.severe + count("severe"),
-      lastAlertAt: raised.length > 0 ? at : row.lastAlertAt,
-    };
-  };
-  const key = { token: profile.token, account: parties.account };
-  const empty: AlertCounts = {
-    state: encodeAlertState(emptyAlertState()),
-    low: 0,
-    medium: 0,
-    high: 0,
-    severe: 0,
-    lastAlertAt: null,
-  };
-  await db
-    .insert(alertState)
-    .values({ ...key, ...change(empty) })
-    .onConflictDoUpdate(change);
-  await Promise.all(
-    raised.map((a) =>
-      db.insert(alert).values({
-        ...logColumns(event),
-        id: `${event.id}:${a.rule}:${parties.account.toLowerCase()}`,
-        rule: a.rule,
-        severity: a.severity,
-        token: profile.token,
-        community: profile.id,
-        account: parties.account,
-        counterparty: parties.counterparty,
-        amount,
-        day: utcDay(at),
-      }),
-    ),
-  );
+  const key = parties.account.toLowerCase();
+  let staged = rows.alertStates.get(key);
+  if (!staged) rows.alertStates.set(key, (staged = await readAlertState(db, profile.token, parties.account)));
+  const row = staged.row;
+  const observed = observe(decodeAlertState(row.state));
+  const raised = observed.alerts;
+  const count = (severity: string) => raised.filter((a) => a.severity === severity).length;
+  staged.set({
+    state: encodeAlertState(observed.state),
+    low: row.low + count("low"),
+    medium: row.medium + count("medium"),
+    high: row.high + count("high"),
+    severe: row.severe + count("severe"),
+    lastAlertAt: raised.length > 0 ? at : row.lastAlertAt,
+  });
+  for (const a of raised) {
+    rows.alerts.push({
+      ...logColumns(event),
+      id: `${event.id}:${a.rule}:${key}`,
+      rule: a.rule,
+      severity: a.severity,
+      token: profile.token,
+      community: profile.id,
+      account: parties.account,
+      counterparty: parties.counterparty,
+      amount,
+      day: utcDay(at),
+    });
+  }
   return raised.length;
 }
 

@@ -12,11 +12,19 @@ import {
   redemption,
   transfer,
 } from "ponder:schema";
-import { bridgeSides, recordAccountDays, recordTransfer } from "./analytics";
+import {
+  bridgeSides,
+  readTransferChecks,
+  readTransferRows,
+  recordAccountDays,
+  recordTransfer,
+  writeTransferRows,
+} from "./analytics";
 import { sameAddress } from "./lib/bridge";
 import { holderDelta, supplyDelta, transferKind } from "./lib/transfers";
 import { changeFundToken, FEDERATION } from "./federationStore";
-import { changeAccount, communityOf, logColumns } from "./store";
+import { StagedRow } from "./lib/staged";
+import { changeAccount, communityOf, logColumns, readAccount } from "./store";
 
 ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
   const { db } = context;
@@ -24,53 +32,61 @@ ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
   const { from, to, value } = event.args;
   const kind = transferKind(from, to);
   const at = event.block.timestamp;
-  // What touches different rows runs together (in the live phase each store call is a round trip to the database);
-  // a self-transfer's two sides touch one account row, so they run in turn.
-  const debit = async () =>
-    kind === "mint"
-      ? null
-      : changeAccount(db, { token, address: from }, at, (a) => ({
-          balance: a.balance - value,
-          transfersOut: a.transfersOut + 1,
-          lastActiveAt: at,
-        }));
-  const credit = async () =>
-    kind === "burn"
-      ? null
-      : changeAccount(db, { token, address: to }, at, (a) => ({
-          balance: a.balance + value,
-          transfersIn: a.transfersIn + 1,
-          lastActiveAt: at,
-        }));
-  const moveBalances = async () =>
-    sameAddress(from, to) ? [await debit(), await credit()] : Promise.all([debit(), credit()]);
-  const [[sender, recipient], { communityId }] = await Promise.all([
-    moveBalances(),
-    communityOf(db, token),
+  // Every row the log changes is read once, together with the others, changed in memory, and written once at the
+  // end, together: in the live phase each store call is a statement and a round trip, and this handler waits for
+  // three in turn (the profile, what the profile names, the writes) where a call per change waited for about nine.
+  const { communityId } = await communityOf(db, token);
+  const self = sameAddress(from, to);
+  const profileRead = StagedRow.read(db, communityProfile, { id: communityId }, null);
+  const [profile, sender, recipient, rows, checks] = await Promise.all([
+    profileRead,
+    kind === "mint" ? null : readAccount(db, { token, address: from }, at),
+    kind === "burn" || self ? null : readAccount(db, { token, address: to }, at),
+    readTransferRows(db, { token, community: communityId, kind, from, to, at }),
+    profileRead.then((p) => readTransferChecks(db, p.row, { kind, from, to })),
     db.insert(transfer).values({ ...logColumns(event), token, from, to, amount: value, kind }),
   ]);
-  const holders =
-    (sender ? holderDelta(sender.balance + value, sender.balance) : 0) +
-    (recipient ? holderDelta(recipient.balance - value, recipient.balance) : 0);
-
-  const [profile, firstSendOfDay] = await Promise.all([
-    db.update(communityProfile, { id: communityId }).set((c) => ({
-      totalSupply: c.totalSupply + supplyDelta(kind, value),
-      holderCount: c.holderCount + holders,
-      transferCount: c.transferCount + 1,
-    })),
-    recordAccountDays(db, {
-      event,
-      token,
-      from,
-      to,
-      amount: value,
-      senderBalance: sender?.balance ?? null,
-      recipientBalance: recipient?.balance ?? null,
+  // Each side's row as it stands after it (a self-transfer's two sides change one row, in turn).
+  const senderAfter = sender && {
+    ...sender.set({ balance: sender.row.balance - value, transfersOut: sender.row.transfersOut + 1, lastActiveAt: at }),
+  };
+  const credited = self ? sender : recipient;
+  const recipientAfter = credited && {
+    ...credited.set({
+      balance: credited.row.balance + value,
+      transfersIn: credited.row.transfersIn + 1,
+      lastActiveAt: at,
     }),
-  ]);
-  const bridge = bridgeSides({ from, to }, sender, recipient);
-  await recordTransfer(db, { event, kind, from, to, amount: value, profile, sender, bridge, firstSendOfDay });
+  };
+  const holders =
+    (senderAfter ? holderDelta(senderAfter.balance + value, senderAfter.balance) : 0) +
+    (recipientAfter ? holderDelta(recipientAfter.balance - value, recipientAfter.balance) : 0);
+  const p = profile.row;
+  profile.set({
+    totalSupply: p.totalSupply + supplyDelta(kind, value),
+    holderCount: p.holderCount + holders,
+    transferCount: p.transferCount + 1,
+  });
+
+  const firstSendOfDay = recordAccountDays(rows, {
+    amount: value,
+    senderBalance: senderAfter?.balance ?? null,
+    recipientBalance: recipientAfter?.balance ?? null,
+  });
+  const bridge = bridgeSides({ from, to }, senderAfter, recipientAfter);
+  await recordTransfer(db, rows, {
+    event,
+    kind,
+    from,
+    to,
+    amount: value,
+    profile: profile.row,
+    sender: senderAfter,
+    bridge,
+    firstSendOfDay,
+    checks,
+  });
+  await Promise.all([sender?.write(db), recipient?.write(db), profile.write(db), writeTransferRows(db, rows)]);
   // The mutual-aid fund's balance of each token (contributions in, grants out, and any plain transfer).
   const fund = FEDERATION.mutualAidFund;
   const fundDelta = (sameAddress(to, fund) ? value : 0n) - (sameAddress(from, fund) ? value : 0n);
