@@ -31,7 +31,7 @@ import {
   thresholdsFor,
 } from "./lib/alerts";
 import { referenceValue, sameAddress, utcDate, utcDay } from "./lib/bridge";
-import { StagedRow } from "./lib/staged";
+import { findRow, insertRow, StagedRow } from "./lib/staged";
 import { logColumns } from "./store";
 
 type Db = Context["db"];
@@ -239,7 +239,8 @@ export async function readTransferChecks(
   t: Pick<TransferSeen, "kind" | "from" | "to">,
 ): Promise<TransferChecks> {
   const list = profile.sanctionsOracle ?? SANCTIONS_LIST;
-  const listed = async (address: Address) => (await db.find(sanctionsListing, { list, address }))?.sanctioned === true;
+  const listed = async (address: Address) =>
+    (await findRow(db, sanctionsListing, { list, address }))?.sanctioned === true;
   const [rate, fromListed, toListed] = await Promise.all([
     t.kind === "transfer" ? rateOf(db, profile.currency) : null,
     t.kind !== "mint" && listed(t.from),
@@ -304,7 +305,7 @@ export async function writeTransferRows(db: Db, rows: TransferRows): Promise<voi
   const staged = new Set([rows.day, rows.senderDay, rows.recipientDay, ...rows.alertStates.values()]);
   await Promise.all([
     ...[...staged].map((row) => row?.write(db)),
-    ...rows.alerts.map((values) => db.insert(alert).values(values)),
+    ...rows.alerts.map((values) => insertRow(db, alert, values)),
   ]);
 }
 

@@ -13,6 +13,7 @@ import { communityContract, communityProfile, fxOracle, fxRate, pool } from "pon
 import type { Address } from "viem";
 import { BridgePoolAbi, FxOracleAbi } from "../generated/abis";
 import { ONE, totalValueLocked, withAddress } from "./lib/bridge";
+import { findRow } from "./lib/staged";
 import { changeAccount } from "./store";
 
 type Ctx = Pick<Context, "db" | "client">;
@@ -104,7 +105,7 @@ export function usableRate(row: FxRateRow | null | undefined): bigint | null {
 }
 
 export async function rateOf(db: Db, currency: string): Promise<bigint | null> {
-  return usableRate(await db.find(fxRate, { currency }));
+  return usableRate(await findRow(db, fxRate, { currency }));
 }
 
 /** Sets the pool's rates from the rate rows and its `tvl` from them and its reserves. */

@@ -23,7 +23,7 @@ import {
 import { sameAddress } from "./lib/bridge";
 import { holderDelta, supplyDelta, transferKind } from "./lib/transfers";
 import { changeFundToken, FEDERATION } from "./federationStore";
-import { StagedRow } from "./lib/staged";
+import { insertRow, StagedRow } from "./lib/staged";
 import { changeAccount, communityOf, logColumns, readAccount } from "./store";
 
 ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
@@ -33,8 +33,8 @@ ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
   const kind = transferKind(from, to);
   const at = event.block.timestamp;
   // Every row the log changes is read once, together with the others, changed in memory, and written once at the
-  // end, together: in the live phase each store call is a statement and a round trip, and this handler waits for
-  // three in turn (the profile, what the profile names, the writes) where a call per change waited for about nine.
+  // end, together (lib/staged.ts): live, three statements in turn (the rows, what the profile names, the writes)
+  // where a store call per change made about twenty, about nine of them in turn.
   const { communityId } = await communityOf(db, token);
   const self = sameAddress(from, to);
   const profileRead = StagedRow.read(db, communityProfile, { id: communityId }, null);
@@ -44,7 +44,6 @@ ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
     kind === "burn" || self ? null : readAccount(db, { token, address: to }, at),
     readTransferRows(db, { token, community: communityId, kind, from, to, at }),
     profileRead.then((p) => readTransferChecks(db, p.row, { kind, from, to })),
-    db.insert(transfer).values({ ...logColumns(event), token, from, to, amount: value, kind }),
   ]);
   // Each side's row as it stands after it (a self-transfer's two sides change one row, in turn).
   const senderAfter = sender && {
@@ -86,7 +85,13 @@ ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
     firstSendOfDay,
     checks,
   });
-  await Promise.all([sender?.write(db), recipient?.write(db), profile.write(db), writeTransferRows(db, rows)]);
+  await Promise.all([
+    insertRow(db, transfer, { ...logColumns(event), token, from, to, amount: value, kind }),
+    sender?.write(db),
+    recipient?.write(db),
+    profile.write(db),
+    writeTransferRows(db, rows),
+  ]);
   // The mutual-aid fund's balance of each token (contributions in, grants out, and any plain transfer).
   const fund = FEDERATION.mutualAidFund;
   const fundDelta = (sameAddress(to, fund) ? value : 0n) - (sameAddress(from, fund) ? value : 0n);

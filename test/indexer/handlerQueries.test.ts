@@ -2,7 +2,9 @@
  * The handlers find rows by key only. A raw query (`db.sql`) in a handler flushes Ponder's indexing cache and marks
  * it incomplete for the rest of the backfill, after which every lookup of a row that does not exist goes to the
  * database: the 200,000-event backfill ran at 34 events/s with them and at about 2,000 without (bench/RESULTS.md).
- * Lists a handler needs by another column are keyed `trail` rows (indexer/src/trail.ts).
+ * Lists a handler needs by another column are keyed `trail` rows (indexer/src/trail.ts). Only the live phase's
+ * batches (indexer/src/lib/staged.ts) send raw SQL, through the realtime store, which has no such cache; the
+ * backfill's store never reaches them (test/indexer/staged.test.ts).
  */
 import { expect } from "chai";
 import fs from "node:fs";

@@ -1,9 +1,16 @@
 /**
- * Rows a handler reads once, changes in memory, and writes back once (`StagedRow`), through the indexing store's
- * `find`, `insert` and `update`. No Ponder import: the handlers pass their `context.db`.
+ * Rows a handler reads once, changes in memory, and writes back once (`StagedRow`), and the reads and writes of one
+ * moment of a handler sent together (`findRow`, `insertRow`). The handlers pass their `context.db`.
+ *
+ * Why: in the live phase Ponder's realtime store runs every call as its own SQL statement (an upsert or an update
+ * with a function as two: a find, then the write), and nearly all of the indexer's time goes to building and
+ * sending them. There, the reads a handler starts together (in one turn of the event loop) become one statement, and
+ * so do its writes. In the backfill the store answers from Ponder's in-memory cache, which any raw SQL would flush
+ * and disable for the rest of the run: there every call goes to the store as it is.
  */
+import { and, eq, getTableColumns, sql, type Column, type SQL, type SQLWrapper } from "drizzle-orm";
 
-/** The indexing store's calls that `StagedRow` makes (Ponder's `context.db` has them). */
+/** The indexing store's calls made here (Ponder's `context.db` has them; `sql` is its raw-SQL drizzle). */
 export interface Store {
   find(table: never, key: never): Promise<unknown>;
   insert(table: never): { values(values: never): PromiseLike<unknown> };
@@ -14,13 +21,172 @@ export interface Store {
 type Table = { $inferSelect: object };
 /** A table's row type (as `find` returns it). */
 type Row<T> = T extends { $inferSelect: infer R } ? R : never;
+type Values = Record<string, unknown>;
+
+/** What the realtime store's `sql` (a drizzle database) is used for here. */
+interface RawSql {
+  execute(query: SQLWrapper): Promise<unknown[][] | { rows: unknown[][] }>;
+  insert(table: never): { values(values: never): SQLWrapper };
+  update(table: never): { set(values: never): { where(where: SQL | undefined): SQLWrapper } };
+}
 
 /**
- * A row read once, changed in memory, and written back once. In the live phase Ponder's realtime store runs every
- * call as its own SQL statement (an upsert or update with a function as two: a find, then the write), and most of
- * the indexer's time goes to building and sending them: a handler that reads each row it changes once, together
- * with the others, and writes each once, together, makes fewer statements and waits for fewer round trips in turn.
- * In the backfill the same calls are lookups in Ponder's indexing cache.
+ * Whether `db` is Ponder's realtime store (the live phase). Ponder 1.0 passes its handlers one of two stores: the
+ * backfill's keeps the event being handled behind a setter, the realtime one as a plain property (pinned version;
+ * test/indexer/staged.test.ts checks it on Ponder's own two stores).
+ */
+export function isLiveStore(db: object): boolean {
+  const event = Object.getOwnPropertyDescriptor(db, "event");
+  return event !== undefined && "value" in event && typeof (db as { sql?: unknown }).sql === "object";
+}
+
+/** Column types a batched read returns as JSON: numbers of any size as text, the rest as they are. */
+const AS_TEXT = /^(numeric|bigint)/;
+const AS_JSON = /^(numeric(\(\d+(,\s*\d+)?\))?|bigint|integer|boolean|text)$/;
+
+/** The columns of `table` (by property name), if a batched read can return them all exactly; else null. */
+const batchColumns = new WeakMap<object, [string, Column][] | null>();
+function columnsOf(table: Table): [string, Column][] | null {
+  if (!batchColumns.has(table)) {
+    const columns = Object.entries(getTableColumns(table as never) as Record<string, Column>);
+    batchColumns.set(table, columns.every(([, c]) => AS_JSON.test(c.getSQLType())) ? columns : null);
+  }
+  return batchColumns.get(table)!;
+}
+
+function keyCondition(table: Table, key: Values): SQL | undefined {
+  const columns = getTableColumns(table as never) as Record<string, Column>;
+  return and(...Object.entries(key).map(([name, value]) => eq(columns[name]!, value)));
+}
+
+interface Pending<V> {
+  resolve(value: V): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * The reads and the writes one turn of the event loop asked of the realtime store, sent as one statement each at
+ * the end of the turn: the reads as one SELECT of a JSON row per key, the writes as one statement of data-modifying
+ * common table expressions (each row is written once: `StagedRow` merges a row's changes).
+ */
+class LiveBatch {
+  private reads: (Pending<Values | null> & { table: Table; key: Values; columns: [string, Column][] })[] = [];
+  private writes: (Pending<void> & { query: SQLWrapper })[] = [];
+
+  constructor(private readonly raw: RawSql) {}
+
+  find(table: Table, key: Values, columns: [string, Column][]): Promise<Values | null> {
+    return new Promise((resolve, reject) => {
+      if (this.reads.length === 0) queueMicrotask(() => void this.sendReads());
+      this.reads.push({ table, key, columns, resolve, reject });
+    });
+  }
+
+  insert(table: Table, values: Values): Promise<void> {
+    return this.write(this.raw.insert(table as never).values(values as never));
+  }
+
+  update(table: Table, key: Values, values: Values): Promise<void> {
+    return this.write(
+      this.raw
+        .update(table as never)
+        .set(values as never)
+        .where(keyCondition(table, key)),
+    );
+  }
+
+  private write(query: SQLWrapper): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.writes.length === 0) queueMicrotask(() => void this.sendWrites());
+      this.writes.push({ query, resolve, reject });
+    });
+  }
+
+  private async sendReads(): Promise<void> {
+    const reads = this.reads.splice(0);
+    try {
+      const rows = await this.run(
+        sql`SELECT ${sql.join(
+          // each column named apart: the driver returns a row as an object by column name
+          reads.map(({ table, key, columns }, i) => {
+            const values = columns.map(([, c]) => (AS_TEXT.test(c.getSQLType()) ? sql`${c}::text` : sql`${c}`));
+            return sql`(SELECT json_build_array(${sql.join(values, sql`, `)}) FROM ${table} WHERE ${keyCondition(table, key)}) AS ${sql.identifier(`r${i}`)}`;
+          }),
+          sql`, `,
+        )}`,
+      );
+      const found = rows[0]!;
+      reads.forEach(({ columns, resolve }, i) => {
+        const json = found[i];
+        if (json === null || json === undefined) return resolve(null);
+        const values = (typeof json === "string" ? JSON.parse(json) : json) as unknown[];
+        resolve(
+          Object.fromEntries(
+            columns.map(([name, c], j) => [name, values[j] === null ? null : c.mapFromDriverValue(values[j])]),
+          ),
+        );
+      });
+    } catch (error) {
+      for (const r of reads) r.reject(error);
+    }
+  }
+
+  private async sendWrites(): Promise<void> {
+    const writes = this.writes.splice(0);
+    try {
+      await this.run(
+        sql`WITH ${sql.join(
+          writes.map(({ query }, i) => sql`${sql.identifier(`w${i}`)} AS ${query}`),
+          sql`, `,
+        )} SELECT 1`,
+      );
+      for (const w of writes) w.resolve();
+    } catch (error) {
+      for (const w of writes) w.reject(error);
+    }
+  }
+
+  private async run(query: SQL): Promise<unknown[][]> {
+    const result = await this.raw.execute(query);
+    return Array.isArray(result) ? result : result.rows;
+  }
+}
+
+const liveBatches = new WeakMap<object, LiveBatch | null>();
+/** The batch of the realtime store `db`; null for the backfill's store. */
+function liveBatch(db: Store): LiveBatch | null {
+  if (!liveBatches.has(db)) {
+    liveBatches.set(db, isLiveStore(db) ? new LiveBatch((db as unknown as { sql: RawSql }).sql) : null);
+  }
+  return liveBatches.get(db)!;
+}
+
+/** `db.find(table, key)`; live, read in one statement with the other reads of this turn of the event loop. */
+export function findRow<T extends Table>(db: Store, table: T, key: Partial<Row<T>>): Promise<Row<T> | null> {
+  const batch = liveBatch(db);
+  const columns = batch && columnsOf(table);
+  if (batch && columns) return batch.find(table, key as Values, columns) as Promise<Row<T> | null>;
+  return db.find(table as never, key as never) as Promise<Row<T> | null>;
+}
+
+/** `db.insert(table).values(values)`; live, written in one statement with the other writes of this turn. */
+export async function insertRow<T extends Table>(db: Store, table: T, values: Row<T> | Values): Promise<void> {
+  const batch = liveBatch(db);
+  if (batch) await batch.insert(table, values as Values);
+  else await db.insert(table as never).values(values as never);
+}
+
+/** `db.update(table, key).set(values)`; live, written in one statement with the other writes of this turn. */
+async function updateRow<T extends Table>(db: Store, table: T, key: Partial<Row<T>>, values: Values): Promise<void> {
+  const batch = liveBatch(db);
+  if (batch) await batch.update(table, key as Values, values);
+  else await db.update(table as never, key as never).set(values as never);
+}
+
+/**
+ * A row read once (`findRow`), changed in memory, and written back once (`insertRow`, or an update of the columns
+ * changed): a handler that reads the rows it changes together and writes them together makes, live, one statement
+ * for each (see above) instead of one or two per change.
  */
 export class StagedRow<T extends Table> {
   /** The columns `set` changed (written by `write` when the row was stored already). */
@@ -45,7 +211,7 @@ export class StagedRow<T extends Table> {
     key: Partial<Row<T>>,
     fresh: Row<T> | null,
   ): Promise<StagedRow<T>> {
-    const found = (await db.find(table as never, key as never)) as Row<T> | null;
+    const found = await findRow(db, table, key);
     if (found === null && fresh === null) {
       const name = (table as Record<symbol, unknown>)[Symbol.for("drizzle:Name")]; // the table's SQL name
       const shown = JSON.stringify(key, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v));
@@ -68,10 +234,10 @@ export class StagedRow<T extends Table> {
   async write(db: Store): Promise<void> {
     if (this.changed.size === 0) return;
     if (!this.stored) {
-      await db.insert(this.table as never).values(this.row as never);
+      await insertRow(db, this.table, this.row);
     } else {
       const values = Object.fromEntries([...this.changed].map((c) => [c, (this.row as Record<string, unknown>)[c]]));
-      await db.update(this.table as never, this.key as never).set(values as never);
+      await updateRow(db, this.table, this.key, values);
     }
   }
 }
