@@ -95,6 +95,8 @@ describe("indexer: StagedRow (a row read once, changed in memory, written once)"
 /** The row of the live tests' table. */
 type Holding = { owner: string; balance: bigint; moves: number; frozen: boolean; note: string | null };
 
+type Tagged = Holding & { tags: string[] };
+
 /** ESM modules (Ponder) loaded from this CommonJS test. */
 const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 const PONDER = path.resolve(__dirname, "..", "..", "node_modules", "ponder");
@@ -180,16 +182,17 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
       pathToFileURL(path.join(PONDER, "dist/esm/indexing-store/realtime.js")).href,
     );
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const table: { $inferSelect: Holding } = onchainTable("holding", (t: any) => ({
+    const table: { $inferSelect: Tagged } = onchainTable("holding", (t: any) => ({
       owner: t.hex().primaryKey(),
       balance: t.bigint().notNull(),
       moves: t.integer().notNull(),
       frozen: t.boolean().notNull(),
       note: t.text(),
+      tags: t.hex().array().notNull(),
     }));
     const client = new PGlite();
     await client.exec(`CREATE TABLE holding (owner text PRIMARY KEY, balance numeric(78) NOT NULL,
-      moves integer NOT NULL, frozen boolean NOT NULL, note text)`);
+      moves integer NOT NULL, frozen boolean NOT NULL, note text, tags text[] NOT NULL)`);
     const statements: string[] = [];
     const query = client.query.bind(client);
     client.query = (text: string, ...rest: unknown[]) => (statements.push(text), query(text, ...rest));
@@ -206,11 +209,11 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
     });
     expect(isLiveStore(db)).to.equal(true);
     const big = 2n ** 200n + 1n;
-    const a: Holding = { owner: "0x00aa", balance: big, moves: 1, frozen: true, note: "x" };
+    const a: Tagged = { owner: "0x00aa", balance: big, moves: 1, frozen: true, note: "x", tags: ["0x01", "0x02"] };
     await db.insert(table as never).values(a as never);
 
     statements.length = 0;
-    const fresh = (owner: string): Holding => ({ owner, balance: 0n, moves: 0, frozen: false, note: null });
+    const fresh = (owner: string): Tagged => ({ owner, balance: 0n, moves: 0, frozen: false, note: null, tags: [] });
     const [stored, created] = await Promise.all([
       StagedRow.read(db, table, { owner: "0x00AA" }, fresh("0x00aa")),
       StagedRow.read(db, table, { owner: "0x00bb" }, fresh("0x00bb")),

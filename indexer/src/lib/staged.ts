@@ -26,6 +26,8 @@ type Values = Record<string, unknown>;
 /** What the realtime store's `sql` (a drizzle database) is used for here. */
 interface RawSql {
   execute(query: SQLWrapper): Promise<unknown[][] | { rows: unknown[][] }>;
+  /** How the database renders SQL (tables and columns named as its casing says). */
+  dialect: { sqlToQuery(query: SQL): { sql: string } };
   insert(table: never): { values(values: never): SQLWrapper };
   update(table: never): { set(values: never): { where(where: SQL | undefined): SQLWrapper } };
 }
@@ -40,9 +42,9 @@ export function isLiveStore(db: object): boolean {
   return event !== undefined && "value" in event && typeof (db as { sql?: unknown }).sql === "object";
 }
 
-/** Column types a batched read returns as JSON: numbers of any size as text, the rest as they are. */
+/** Column types a batched read returns as JSON: numbers of any size as text, the rest (and their arrays) as they are. */
 const AS_TEXT = /^(numeric|bigint)/;
-const AS_JSON = /^(numeric(\(\d+(,\s*\d+)?\))?|bigint|integer|boolean|text)$/;
+const AS_JSON = /^(numeric(\(\d+(,\s*\d+)?\))?|bigint|((integer|boolean|text)(\[\])?))$/;
 
 /** The columns of `table` (by property name), if a batched read can return them all exactly; else null. */
 const batchColumns = new WeakMap<object, [string, Column][] | null>();
@@ -73,7 +75,20 @@ class LiveBatch {
   private reads: (Pending<Values | null> & { table: Table; key: Values; columns: [string, Column][] })[] = [];
   private writes: (Pending<void> & { query: SQLWrapper })[] = [];
 
+  /** Per table, `json_build_array(<its columns>) FROM <table>` as SQL text, rendered once. */
+  private readonly rows = new Map<Table, SQL>();
+
   constructor(private readonly raw: RawSql) {}
+
+  private rowOf(table: Table, columns: [string, Column][]): SQL {
+    let row = this.rows.get(table);
+    if (!row) {
+      const values = columns.map(([, c]) => (AS_TEXT.test(c.getSQLType()) ? sql`${c}::text` : sql`${c}`));
+      const text = this.raw.dialect.sqlToQuery(sql`json_build_array(${sql.join(values, sql`, `)}) FROM ${table}`).sql;
+      this.rows.set(table, (row = sql.raw(text)));
+    }
+    return row;
+  }
 
   find(table: Table, key: Values, columns: [string, Column][]): Promise<Values | null> {
     return new Promise((resolve, reject) => {
@@ -108,10 +123,10 @@ class LiveBatch {
       const rows = await this.run(
         sql`SELECT ${sql.join(
           // each column named apart: the driver returns a row as an object by column name
-          reads.map(({ table, key, columns }, i) => {
-            const values = columns.map(([, c]) => (AS_TEXT.test(c.getSQLType()) ? sql`${c}::text` : sql`${c}`));
-            return sql`(SELECT json_build_array(${sql.join(values, sql`, `)}) FROM ${table} WHERE ${keyCondition(table, key)}) AS ${sql.identifier(`r${i}`)}`;
-          }),
+          reads.map(
+            ({ table, key, columns }, i) =>
+              sql`(SELECT ${this.rowOf(table, columns)} WHERE ${keyCondition(table, key)}) AS ${sql.identifier(`r${i}`)}`,
+          ),
           sql`, `,
         )}`,
       );
