@@ -676,6 +676,9 @@ function saveLog(name: string, lines: string[]): void {
 // ------------------------------------------------------------------------------------------------ live
 
 async function driveLive(node: Node, ponder: Ponder, bulk: Bulk, seconds: number, maxRate?: number) {
+  // What an earlier phase left stranded in anvil's pool (behind a nonce it lost) would hold this phase's sends
+  // behind the same gaps: each phase starts from an empty pool, its senders' nonces read from the chain.
+  if (node.kind === "anvil") await rpc(node.rpcUrl, "anvil_dropAllTransactions", []);
   const sender = new Sender(node.rpcUrl);
   const senders = bulk.communities.flatMap((c) => c.holders.map((holder) => ({ holder, token: c.token })));
   await setMining(node, true);

@@ -93,9 +93,9 @@ describe("indexer: StagedRow (a row read once, changed in memory, written once)"
 });
 
 /** The row of the live tests' table. */
-type Holding = { owner: string; balance: bigint; moves: number; frozen: boolean; note: string | null };
+type Holding = { owner: string; balance: bigint; moves: number; frozen: boolean; note: string | null; tags: string[] };
 
-type Tagged = Holding & { tags: string[] };
+const newHolding = (owner: string): Holding => ({ owner, balance: 0n, moves: 0, frozen: false, note: null, tags: [] });
 
 /** ESM modules (Ponder) loaded from this CommonJS test. */
 const importEsm = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -113,17 +113,23 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
     expect(isLiveStore(createHistoricalIndexingStore(args))).to.equal(false);
   });
 
-  /** A realtime-like store over Ponder's table type and drizzle's pg-proxy, answering `answer` and recording SQL. */
-  async function liveStore(answer: (sql: string, params: unknown[]) => unknown[][]) {
+  /** The tests' table, as the schema declares one (Ponder's column types, an array among them). */
+  async function holdingTable(): Promise<{ $inferSelect: Holding }> {
     const { onchainTable } = await importEsm("ponder");
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const table: { $inferSelect: Holding } = onchainTable("holding", (t: any) => ({
+    return onchainTable("holding", (t: any) => ({
       owner: t.hex().primaryKey(),
       balance: t.bigint().notNull(),
       moves: t.integer().notNull(),
       frozen: t.boolean().notNull(),
       note: t.text(),
+      tags: t.hex().array().notNull(),
     }));
+  }
+
+  /** A realtime-like store over Ponder's table type and drizzle's pg-proxy, answering `answer` and recording SQL. */
+  async function liveStore(answer: (sql: string, params: unknown[]) => unknown[][]) {
+    const table = await holdingTable();
     const statements: { sql: string; params: unknown[] }[] = [];
     const raw = drizzle(
       async (sql, params) => {
@@ -142,10 +148,10 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
   it("reads the rows asked for in one turn in one statement, exactly (numbers of any size as text)", async () => {
     const big = 10n ** 30n + 7n;
     const { db, table, statements } = await liveStore(() => [
-      [[big.toString(), 3, true, "hi", "0xaa"], null].map((r) => (r ? JSON.stringify([r[4], ...r.slice(0, 4)]) : null)),
+      [JSON.stringify(["0xaa", big.toString(), 3, true, "hi", ["0x01"]]), null],
     ]);
     const [a, b] = await Promise.all([findRow(db, table, { owner: "0xAA" }), findRow(db, table, { owner: "0xbb" })]);
-    expect(a).to.deep.equal({ owner: "0xaa", balance: big, moves: 3, frozen: true, note: "hi" });
+    expect(a).to.deep.equal({ owner: "0xaa", balance: big, moves: 3, frozen: true, note: "hi", tags: ["0x01"] });
     expect(b).to.equal(null);
     expect(statements).to.have.length(1);
     expect(statements[0]!.sql).to.match(
@@ -158,11 +164,11 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
 
   it("writes the rows changed in one turn in one statement: inserts of new rows, updates of the columns set", async () => {
     const { db, table, statements } = await liveStore((sql) =>
-      /^select/i.test(sql) ? [[JSON.stringify(["0xaa", "5", 1, false, null]), null]] : [[1]],
+      /^select/i.test(sql) ? [[JSON.stringify(["0xaa", "5", 1, false, null, []]), null]] : [[1]],
     );
     const [stored, fresh] = await Promise.all([
       StagedRow.read(db, table, { owner: "0xaa" }, null),
-      StagedRow.read(db, table, { owner: "0xbb" }, { owner: "0xbb", balance: 0n, moves: 0, frozen: false, note: null }),
+      StagedRow.read(db, table, { owner: "0xbb" }, newHolding("0xbb")),
     ]);
     stored.set({ balance: stored.row.balance - 2n, moves: stored.row.moves + 1 });
     fresh.set({ balance: 2n });
@@ -176,20 +182,11 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
   });
 
   it("reads and writes as Ponder's own realtime store does, on a real database (PGlite)", async () => {
-    const { onchainTable } = await importEsm("ponder");
     const { PGlite } = await importEsm("@electric-sql/pglite");
     const { createRealtimeIndexingStore } = await importEsm(
       pathToFileURL(path.join(PONDER, "dist/esm/indexing-store/realtime.js")).href,
     );
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const table: { $inferSelect: Tagged } = onchainTable("holding", (t: any) => ({
-      owner: t.hex().primaryKey(),
-      balance: t.bigint().notNull(),
-      moves: t.integer().notNull(),
-      frozen: t.boolean().notNull(),
-      note: t.text(),
-      tags: t.hex().array().notNull(),
-    }));
+    const table = await holdingTable();
     const client = new PGlite();
     await client.exec(`CREATE TABLE holding (owner text PRIMARY KEY, balance numeric(78) NOT NULL,
       moves integer NOT NULL, frozen boolean NOT NULL, note text, tags text[] NOT NULL)`);
@@ -209,14 +206,13 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
     });
     expect(isLiveStore(db)).to.equal(true);
     const big = 2n ** 200n + 1n;
-    const a: Tagged = { owner: "0x00aa", balance: big, moves: 1, frozen: true, note: "x", tags: ["0x01", "0x02"] };
+    const a: Holding = { owner: "0x00aa", balance: big, moves: 1, frozen: true, note: "x", tags: ["0x01", "0x02"] };
     await db.insert(table as never).values(a as never);
 
     statements.length = 0;
-    const fresh = (owner: string): Tagged => ({ owner, balance: 0n, moves: 0, frozen: false, note: null, tags: [] });
     const [stored, created] = await Promise.all([
-      StagedRow.read(db, table, { owner: "0x00AA" }, fresh("0x00aa")),
-      StagedRow.read(db, table, { owner: "0x00bb" }, fresh("0x00bb")),
+      StagedRow.read(db, table, { owner: "0x00AA" }, newHolding("0x00aa")),
+      StagedRow.read(db, table, { owner: "0x00bb" }, newHolding("0x00bb")),
     ]);
     expect(stored.row).to.deep.equal(await db.find(table as never, { owner: "0x00aa" } as never));
     expect(stored.row).to.deep.equal(a);
@@ -230,7 +226,7 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
       note: null,
     });
     expect(await db.find(table as never, { owner: "0x00bb" } as never)).to.deep.equal({
-      ...fresh("0x00bb"),
+      ...newHolding("0x00bb"),
       balance: 1n,
       moves: 1,
     });
@@ -275,12 +271,7 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
       insert: () => ({ values: async () => void calls.push("insert") }),
       update: () => ({ set: async () => void calls.push("update") }),
     } as unknown as Store;
-    const row = await StagedRow.read(
-      backfill,
-      table,
-      { owner: "0xaa" },
-      { owner: "0xaa", balance: 0n, moves: 0, frozen: false, note: null },
-    );
+    const row = await StagedRow.read(backfill, table, { owner: "0xaa" }, newHolding("0xaa"));
     row.set({ moves: 1 });
     await Promise.all([row.write(backfill), insertRow(backfill, table, { ...row.row, owner: "0xbb" })]);
     expect(calls).to.deep.equal(["find", "insert", "insert"]);

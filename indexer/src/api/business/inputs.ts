@@ -4,9 +4,7 @@
  * that names the argument and what was wrong with it. No Ponder imports, so the unit tests load this file directly.
  */
 import { GraphQLError } from "graphql";
-
-/** Seconds in a UTC day. */
-export const DAY_SECONDS = 86_400n;
+import { DAY as DAY_SECONDS } from "../../lib/bridge";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;

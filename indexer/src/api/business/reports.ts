@@ -22,6 +22,7 @@ import {
   requireCompliance,
   requireMerchantAccess,
 } from "./context";
+import { DAY } from "../../lib/bridge";
 import { toCsv } from "./csv";
 import {
   decodeCursor,
@@ -37,8 +38,6 @@ import {
 import { toDecimalString } from "./money";
 import { SnapshotCache } from "./snapshot";
 
-/** Seconds in a UTC day. */
-const DAY = 86_400n;
 /** The most entries a statement or a history holds; a longer one asks the client to narrow the range. */
 export const MAX_ENTRIES = 50_000;
 /** Page sizes of the alert queue and the travel-rule records. */
