@@ -98,7 +98,9 @@ const config = createConfig({
       // viem's default cap on a response (10 MB) stops the historical sync for good on blocks dense with logs: its
       // eth_getLogs retry does not shrink the range for this error (seen at 600 Transfer logs a block, bench/indexer.ts).
       transport: http(process.env.PONDER_RPC_URL ?? "http://127.0.0.1:8545", { maxResponseBodySize: 256 * 2 ** 20 }),
-      pollingInterval: envNumber("PONDER_POLLING_MS", 500),
+      // How often to ask for a new block: a quarter of a local node's block time (1 s in the benches and the
+      // simulation), so the live data trails the head by at most a block or two; 500 ms elsewhere.
+      pollingInterval: envNumber("PONDER_POLLING_MS", isDevChain ? 250 : 500),
       // A local node answers as fast as we ask; hosted RPCs would rate-limit above Ponder's default of 50.
       maxRequestsPerSecond: envNumber("PONDER_MAX_RPS", isDevChain ? 500 : 50),
       // Ponder's RPC cache is keyed by chain id only: on a dev chain a restart would serve the old chain's logs.
