@@ -287,6 +287,15 @@ async function setMining(node: Node, interval: boolean): Promise<void> {
 
 // ------------------------------------------------------------------------------------------------ transactions
 
+/**
+ * The fees of every send: one price for all. anvil's pool is ordered by fee; with the fees it fills in itself (the
+ * base fee at the time of the send + 1 gwei), a send made after the base fee rose outranked its sender's earlier
+ * ones, failed at its nonce when the block was built and was dropped: on the 200k chain the live phase lost 100-150
+ * transactions a minute (answered, never mined), each one stalling its sender. One price keeps the pool first in,
+ * first out. 100 gwei is far above these chains' base fee (logged at the start of each live phase).
+ */
+const FEES = { maxFeePerGas: `0x${(100n * 10n ** 9n).toString(16)}`, maxPriorityFeePerGas: "0x0" };
+
 /** Sends transactions from the node's unlocked accounts with nonces kept here (many may wait for one block). */
 class Sender {
   private readonly nonces = new Map<string, number>();
@@ -316,7 +325,13 @@ class Sender {
 
   /** Sends with the given nonce, outside the count `send` keeps (to fill a nonce the node lost). */
   sendAt(from: string, to: string | null, data: string, gas: number, nonce: number): Promise<string> {
-    const tx: Record<string, string> = { from, data, gas: `0x${gas.toString(16)}`, nonce: `0x${nonce.toString(16)}` };
+    const tx: Record<string, string> = {
+      from,
+      data,
+      gas: `0x${gas.toString(16)}`,
+      nonce: `0x${nonce.toString(16)}`,
+      ...FEES,
+    };
     if (to) tx.to = to;
     return rpc<string>(this.rpcUrl, "eth_sendTransaction", [tx]);
   }
@@ -946,7 +961,14 @@ export async function runIndexerBench(options: IndexerBenchOptions): Promise<Ind
           const now = Number(await rpc<string>(node.rpcUrl, "eth_blockNumber"));
           await waitForHead(ponder, now, 30 * 60_000, lines);
           const before = (await ponderMetrics(ponder.apiUrl)).total;
-          log(`live on ${database}: caught up at block ${now}, now ${options.liveSeconds} s of load`);
+          const { baseFeePerGas } = await rpc<{ baseFeePerGas?: string }>(node.rpcUrl, "eth_getBlockByNumber", [
+            "latest",
+            false,
+          ]);
+          const gwei = Number(BigInt(baseFeePerGas ?? "0x0")) / 1e9;
+          log(
+            `live on ${database}: caught up at block ${now} (base fee ${gwei} gwei), now ${options.liveSeconds} s of load`,
+          );
           const driven = await driveLive(node, ponder, bulk, options.liveSeconds, options.liveMaxTxPerSecond);
           // How long the indexer takes to catch up once the load stops (bounded: CATCH_UP_MS).
           const stopped = Date.now();

@@ -800,6 +800,20 @@ export function describeBusinessApi(context: () => BusinessApiContext): void {
         expect(response.status).to.equal(200);
         expect(response.headers.get("content-type")).to.match(/^text\/csv/);
         expect(await response.text()).to.equal(s.csv);
+        // page by page (sales and any refunds merged by block and log index), the entries are the CSV's, in its order
+        const paged: string[] = [];
+        for (let offset = 0; offset < s.entryCount + 3; offset += 3) {
+          const { merchantStatement: page } = await ask<{
+            merchantStatement: { entries: { transactionHash: string }[] };
+          }>(
+            `query ($m: Address!, $from: Date!, $to: Date!, $offset: Int!) { merchantStatement(merchant: $m, from: $from, to: $to) {
+               entries(first: 3, offset: $offset) { transactionHash } } }`,
+            { ...args, offset },
+            businessKey,
+          );
+          paged.push(...page.entries.map((e) => e.transactionHash));
+        }
+        expect(paged).to.deep.equal(cells.map((cell) => cell[9]));
         // another merchant's statement is not this key's to read
         const other = await fetch(url.replace(args.m, c.watched[0]!.account.toLowerCase()), {
           headers: { "x-api-key": businessKey },

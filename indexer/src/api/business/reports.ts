@@ -272,23 +272,41 @@ export interface MerchantStatementArgs {
  */
 const reportCache = new SnapshotCache(32);
 
-/** A merchant statement asked for: checked, with the SQL of its entries. */
+/** A merchant statement asked for: checked, with its sums and the SQL of its entries. */
 interface StatementTarget {
   address: string;
   community: CommunityInfo;
   range: DayRange;
   key: string;
-  /** Its sales and refunds as StatementRow columns (not ordered). */
-  entries: SQL;
+  /** The sums of its totals (from the merchant's day rows). */
+  sums: StatementSums;
+  /**
+   * Its sales and refunds as StatementRow columns, oldest first, `limit` of them from `offset`: each part ordered by
+   * time and cut before they are merged, so that a page reads its rows from the (merchant, timestamp) indexes rather than
+   * sorting the whole range (a later block never has an earlier timestamp: by time, then block and log index, is by
+   * block and log index).
+   */
+  entries(limit: number, offset?: number): SQL;
 }
 
-/** Checks the arguments and the key's access to the merchant's statement. */
+/**
+ * Checks the arguments and the key's access to the merchant's statement. The merchant's row and the statement's
+ * sums come in one statement: the sums add the merchant's day rows over the range (merchant_day: a sale on its
+ * day, a refund on its own, fiat parts in the community's currency only), at most a row a day, rather than its
+ * sales and refunds.
+ */
 async function statementTarget(ctx: ApiContext, args: MerchantStatementArgs): Promise<StatementTarget> {
   const address = parseAddress(args.merchant, "merchant");
   const range = parseRange(args.from, args.to);
-  const [row] = await ctx.query<{ token: string; community: string | null }>(
-    sql`SELECT token, community FROM merchant WHERE address = ${address}`,
-  );
+  const [row] = await ctx.query<{ token: string; community: string | null } & StatementSums>(sql`
+    SELECT m.token, m.community,
+           coalesce(sum(d.payment_count), 0) AS sale_count, coalesce(sum(d.kc_volume), 0) AS sales,
+           coalesce(sum(d.fiat_volume), 0) AS fiat_sales, coalesce(sum(d.rewards), 0) AS rewards,
+           coalesce(sum(d.refund_count), 0) AS refund_count, coalesce(sum(d.refunded_volume), 0) AS refunds
+      FROM merchant m
+      LEFT JOIN merchant_day d ON d.merchant = m.address AND d.day >= ${num(range.from)} AND d.day <= ${num(range.to)}
+     WHERE m.address = ${address}
+     GROUP BY m.token, m.community`);
   if (!row) throw clientError("UNKNOWN_MERCHANT", `no merchant registered at ${address}`);
   const all = await ctx.communities();
   const community = row.community !== null ? await requireCommunity(ctx, row.community) : byToken(all, row.token);
@@ -298,17 +316,21 @@ async function statementTarget(ctx: ApiContext, args: MerchantStatementArgs): Pr
   requireMerchantAccess(ctx, address, community.id);
   const start = num(range.from);
   const end = num(range.to + DAY);
-  const entries = sql`
-      SELECT 'sale' AS type, p.invoice_id, p.payer AS counterparty, p.amount, p.fiat_amount, p.fiat_currency,
-             p.reward, p.transaction_hash, p.timestamp, p.block_number, p.log_index
-        FROM payment p
-       WHERE p.merchant = ${address} AND p.timestamp >= ${start} AND p.timestamp < ${end}
-      UNION ALL
-      SELECT 'refund' AS type, COALESCE(p.invoice_id, r.invoice_key), r.payer, r.amount, NULL, NULL,
-             NULL, r.transaction_hash, r.timestamp, r.block_number, r.log_index
-        FROM refund r LEFT JOIN payment p ON p.invoice_key = r.invoice_key
-       WHERE r.merchant = ${address} AND r.timestamp >= ${start} AND r.timestamp < ${end}`;
-  return { address, community, range, key: `${address}:${range.from}:${range.to}`, entries };
+  const entries = (limit: number, offset = 0) => sql`
+      SELECT * FROM (
+        (SELECT 'sale' AS type, p.invoice_id, p.payer AS counterparty, p.amount, p.fiat_amount, p.fiat_currency,
+                p.reward, p.transaction_hash, p.timestamp, p.block_number, p.log_index
+           FROM payment p
+          WHERE p.merchant = ${address} AND p.timestamp >= ${start} AND p.timestamp < ${end}
+          ORDER BY p.timestamp, p.block_number, p.log_index LIMIT ${offset + limit})
+        UNION ALL
+        (SELECT 'refund' AS type, COALESCE(p.invoice_id, r.invoice_key), r.payer, r.amount, NULL, NULL,
+                NULL, r.transaction_hash, r.timestamp, r.block_number, r.log_index
+           FROM refund r LEFT JOIN payment p ON p.invoice_key = r.invoice_key
+          WHERE r.merchant = ${address} AND r.timestamp >= ${start} AND r.timestamp < ${end}
+          ORDER BY r.timestamp, r.block_number, r.log_index LIMIT ${offset + limit})
+      ) entries ORDER BY block_number, log_index LIMIT ${limit} OFFSET ${offset}`;
+  return { address, community, range, key: `${address}:${range.from}:${range.to}`, sums: row, entries };
 }
 
 /** Checks, reads and builds a whole merchant statement (for the CSV). */
@@ -319,9 +341,7 @@ export async function computeMerchantStatement(
   const t = await statementTarget(ctx, args);
   return reportCache.get(await ctx.snapshot(), `statement:${t.key}`, async () => {
     // one statement, so sales and refunds come from one snapshot of the tables
-    const rows = await ctx.query<StatementRow>(
-      sql`SELECT * FROM (${t.entries}) entries ORDER BY block_number, log_index LIMIT ${MAX_ENTRIES + 1}`,
-    );
+    const rows = await ctx.query<StatementRow>(t.entries(MAX_ENTRIES + 1));
     return buildStatement(t.address, t.community, t.range, rows);
   });
 }
@@ -335,28 +355,15 @@ export interface StatementReport extends StatementTotals {
 /** Checks and sums a merchant statement; its entries are read when asked (`statementPage`, the CSV). */
 export async function merchantStatementReport(ctx: ApiContext, args: MerchantStatementArgs): Promise<StatementReport> {
   const t = await statementTarget(ctx, args);
-  const peg = t.community.currency.toUpperCase();
-  return reportCache.get(await ctx.snapshot(), `statement-sums:${t.key}`, async () => {
-    const [sums] = await ctx.query<StatementSums>(sql`
-      SELECT count(*) FILTER (WHERE type = 'sale') AS sale_count,
-             coalesce(sum(amount) FILTER (WHERE type = 'sale'), 0) AS sales,
-             coalesce(sum(fiat_amount) FILTER (WHERE type = 'sale' AND upper(fiat_currency) = ${peg}), 0) AS fiat_sales,
-             coalesce(sum(reward) FILTER (WHERE type = 'sale'), 0) AS rewards,
-             count(*) FILTER (WHERE type = 'refund') AS refund_count,
-             coalesce(sum(amount) FILTER (WHERE type = 'refund'), 0) AS refunds
-        FROM (${t.entries}) entries`);
-    const totals = statementTotals(t.address, t.community, t.range, sums!);
-    return { ...totals, entryCount: totals.saleCount + totals.refundCount, target: t };
-  });
+  const totals = statementTotals(t.address, t.community, t.range, t.sums);
+  return { ...totals, entryCount: totals.saleCount + totals.refundCount, target: t };
 }
 
 /** A page of a statement's entries, oldest first (by block and log index). */
 async function statementPage(ctx: ApiContext, report: StatementReport, args: EntryPageArgs) {
   const { first, offset } = pageArgs(args);
   const t = report.target;
-  const rows = await ctx.query<StatementRow>(
-    sql`SELECT * FROM (${t.entries}) entries ORDER BY block_number, log_index LIMIT ${first} OFFSET ${offset}`,
-  );
+  const rows = await ctx.query<StatementRow>(t.entries(first, offset));
   return rows.map((row) => statementEntry(row, t.community));
 }
 

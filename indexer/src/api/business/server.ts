@@ -4,12 +4,12 @@
  * checked against the hashed keys file that `npm run apikey` writes; reloaded within a second of a change), is
  * rate-limited per key (token bucket), and GraphQL documents are limited in size, depth, aliases, directives and
  * cost (./limits.ts). Errors the client can act on carry a code and a message; anything else is masked ("Unexpected
- * error.") and logged, never a stack trace. A request that succeeded before is answered from the answer kept for it
- * on the current database snapshot, if any (./snapshot.ts ResponseCache).
+ * error.") and logged, never a stack trace. A request answered successfully on the current database snapshot is
+ * answered again from the answer kept for it (./snapshot.ts ResponseCache).
  */
 import { Hono, type Context as HonoContext } from "hono";
 import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
-import { createSchema, createYoga } from "graphql-yoga";
+import { createSchema, createYoga, type Plugin } from "graphql-yoga";
 import type { SQL } from "drizzle-orm";
 import { sql } from "drizzle-orm";
 import type { AlertSettings } from "../../../../scripts/lib/deployment";
@@ -208,6 +208,19 @@ export function createBusinessApi(options: BusinessApiOptions) {
     );
   }
 
+  /**
+   * The requests (their contexts) whose result had data and no errors, told by yoga's result before it is written
+   * out: only their answers are kept.
+   */
+  const succeeded = new WeakSet<object>();
+  const outcome: Plugin = {
+    onResultProcess({ result, serverContext }) {
+      if (Array.isArray(result) || Symbol.asyncIterator in result) return;
+      if (!result.errors?.length && typeof result.data === "object" && result.data !== null)
+        succeeded.add(serverContext);
+    },
+  };
+
   // The server context (the second argument of yoga.fetch) is the GraphQL context: the resolvers' ApiContext.
   const yoga = createYoga<ApiContext>({
     schema: buildBusinessSchema(),
@@ -215,7 +228,7 @@ export function createBusinessApi(options: BusinessApiOptions) {
     landingPage: false,
     graphiql: { title: "Katy Coin business API", headers: JSON.stringify({ [KEY_HEADER]: "kc_..." }) },
     maskedErrors: { isDev: false },
-    plugins: limitPlugins(),
+    plugins: [...limitPlugins(), outcome],
   });
 
   const app = new Hono();
@@ -257,17 +270,17 @@ export function createBusinessApi(options: BusinessApiOptions) {
   /**
    * Answers a GraphQL request (its body read) with `key`'s context: from `responses` when the same request, under the
    * same key scope and media type, was answered on the current snapshot; else through yoga, keeping a successful
-   * answer. The snapshot is read first for requests that succeeded before only; when it cannot be read, the request
-   * goes to yoga uncached (its resolvers meet the same error). A known request that arrives while the same one is
-   * being computed on the same snapshot waits for that answer rather than computing it again (when the snapshot
-   * changes, the requests in flight do not each recompute it).
+   * answer. The snapshot is read first (once per request: the resolvers' caches key by the same read); when it cannot
+   * be read, the request goes to yoga uncached (its resolvers meet the same error). A request that arrives while the
+   * same one is being computed on the same snapshot waits for that answer rather than computing it again (when the
+   * snapshot changes, the requests in flight do not each recompute it).
    */
   async function answer(request: Request, body: Buffer | null, key: KeyRecord): Promise<Response> {
     const ctx = await context(key);
     const scope = JSON.stringify([key.id, key.role, key.communities, key.merchants]);
     const accept = request.headers.get("accept") ?? "";
     const id = `${scope}\n${accept}\n${request.method} ${body === null ? request.url : body.toString("utf8")}`;
-    const snapshot = responses.isKnown(id) ? await ctx.snapshot().catch(() => undefined) : undefined;
+    const snapshot = await ctx.snapshot().catch(() => undefined);
     const hit = await responses.lookup(snapshot, id);
     if (hit) return new Response(hit.body, { status: 200, headers: { "content-type": hit.contentType } });
     return responses.track(
@@ -278,7 +291,7 @@ export function createBusinessApi(options: BusinessApiOptions) {
         if (response.status !== 200) return response;
         const text = await response.text();
         const contentType = response.headers.get("content-type") ?? "application/json";
-        responses.keep(snapshot, id, { contentType, body: text });
+        if (succeeded.has(ctx)) responses.keep(snapshot, id, { contentType, body: text });
         return new Response(text, { status: 200, headers: response.headers });
       })(),
     );

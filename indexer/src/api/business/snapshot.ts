@@ -3,7 +3,6 @@
  * and the analytics, statements, histories and alert pages behind them (SnapshotCache), which requests for other
  * pages or fields share. The API only reads, so an answer computed on a snapshot holds for every request on it.
  */
-import { createHash } from "node:crypto";
 import { type SQL, sql } from "drizzle-orm";
 
 /**
@@ -47,8 +46,6 @@ export class SnapshotCache {
   }
 }
 
-const digest = (key: string) => createHash("sha256").update(key).digest("base64");
-
 /** A whole answer of the GraphQL endpoint. */
 export interface CachedResponse {
   contentType: string;
@@ -58,9 +55,8 @@ export interface CachedResponse {
 /**
  * Whole successful GraphQL answers by snapshot and request (the caller names what the answer depends on besides the
  * data: the key's scope, the body, the accepted media type). A repeated request on an unchanged snapshot is answered
- * without parsing, validating or resolving it again. Only requests that succeeded before are looked up (and their
- * snapshot read first): a request that never succeeded (a bad or hostile one) costs no extra database read. Answers
- * with errors are not kept (an internal error may pass). At most `maxBytes` of answers (UTF-16 length), none over
+ * without parsing, validating or resolving it again. The caller keeps successful answers only (an answer with an
+ * error may be an internal one that passes). At most `maxBytes` of answers (UTF-16 length), none over
  * `maxAnswerBytes`; when full, the oldest go first. A request that arrives while the same one is computed on the same
  * snapshot waits for that computation (`track`, `lookup`).
  */
@@ -68,21 +64,13 @@ export class ResponseCache {
   private snapshot: string | undefined;
   private answers = new Map<string, CachedResponse>();
   private bytes = 0;
-  /** Digests of the requests that succeeded (at most `maxKnown`, then the set starts afresh). */
-  private known = new Set<string>();
   /** The computations under way, by snapshot and request. */
   private readonly running = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly maxBytes = 64 * 1024 * 1024,
     private readonly maxAnswerBytes = 1024 * 1024,
-    private readonly maxKnown = 100_000,
   ) {}
-
-  /** Whether `key` succeeded before: worth reading the snapshot for and keeping. */
-  isKnown(key: string): boolean {
-    return this.known.has(digest(key));
-  }
 
   /** The answer kept for `key` on `snapshot`, if any. */
   find(snapshot: string | undefined, key: string): CachedResponse | undefined {
@@ -113,15 +101,12 @@ export class ResponseCache {
   }
 
   /**
-   * Keeps `answer` for `key` on `snapshot` (read before the answer was computed) if it is a successful GraphQL answer
-   * within the limits; without a snapshot, only remembers that `key` succeeded.
+   * Keeps the successful answer `answer` for `key` on `snapshot` (read before the answer was computed) if it is
+   * within the limits; nothing without a snapshot.
    */
   keep(snapshot: string | undefined, key: string, answer: CachedResponse): void {
     const size = answer.body.length + key.length;
-    if (size > this.maxAnswerBytes || !ResponseCache.isSuccess(answer.body)) return;
-    if (this.known.size >= this.maxKnown) this.known.clear();
-    this.known.add(digest(key));
-    if (snapshot === undefined) return;
+    if (size > this.maxAnswerBytes || snapshot === undefined) return;
     if (snapshot !== this.snapshot) {
       this.snapshot = snapshot;
       this.answers = new Map();
@@ -144,17 +129,6 @@ export class ResponseCache {
   /** How many answers are kept. */
   get size(): number {
     return this.answers.size;
-  }
-
-  /** Whether a GraphQL answer's JSON has data and no errors (graphql-js puts `errors` first when there are any). */
-  static isSuccess(body: string): boolean {
-    if (!body.startsWith('{"data":')) return false;
-    try {
-      const parsed = JSON.parse(body) as { data?: unknown; errors?: unknown };
-      return parsed.errors === undefined && parsed.data !== null && typeof parsed.data === "object";
-    } catch {
-      return false;
-    }
   }
 }
 
