@@ -787,9 +787,8 @@ async function driveLive(node: Node, ponder: Ponder, bulk: Bulk, seconds: number
     lastSent = sent;
     indexedInWindow = (await ponderMetrics(ponder.apiUrl)).total;
     // the pool's pending transactions are mined (txpool_status; a node without it: the blocks hold every send), or
-    // the error says what is left in it. Queued ones wait behind a nonce the node lost (anvil 1.7 drops one now and
-    // then under load; every send has returned by now, so no earlier nonce is still on its way): they never mine, and
-    // are reported as stranded.
+    // the error says what is left in it. Queued ones wait behind a nonce the node lost (see FEES; every send has
+    // returned by now, so no earlier nonce is still on its way): they never mine, and are reported as stranded.
     let pool = { pending: "?", queued: "?" };
     await waitFor(
       "the node to mine the sent transactions",

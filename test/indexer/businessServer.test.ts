@@ -65,6 +65,7 @@ describe("business API server (in process)", () => {
       if (text.includes("FROM fx_oracle")) return [{ reference_currency: "USD" }];
       if (text.includes("FROM community_profile")) return [COMMUNITY];
       if (text.includes("pg_current_snapshot") && snapshot !== undefined) return [{ snapshot }];
+      if (text.includes("WHERE a.frozen = true")) return []; // frozenAccounts: read on every computation
       throw new Error(`relation "secret_table" does not exist: ${text}`);
     };
     app = new Hono().route(
@@ -246,6 +247,15 @@ describe("business API server (in process)", () => {
       expect(again.text).to.equal(first.text);
       expect(again.json.data!.community.supply).to.deep.equal({ value: "1234.5" });
       expect(reads()).to.equal(before, "the repeated request read the database");
+      // a request whose resolver reads on every computation: the first answer is kept, the next reads the snapshot only
+      const frozen = { query: `{ frozenAccounts(community: "katy") { account } }` };
+      const computed = statements.length;
+      expect((await post(frozen, compliance)).json.data).to.deep.equal({ frozenAccounts: [] });
+      expect(statements.slice(computed).filter((s) => s.includes("a.frozen"))).to.have.length(1);
+      const kept = statements.length;
+      expect((await post(frozen, compliance)).json.data).to.deep.equal({ frozenAccounts: [] });
+      expect(statements.slice(kept)).to.have.length(1, "the repeated request read more than the snapshot");
+      expect(statements[kept]).to.contain("pg_current_snapshot");
       // another key (another scope) gets its own answer, from the communities read once on this snapshot
       const other = await post(query, business);
       expect(other.json.data!.community.supply).to.deep.equal({ value: "1234.5" });

@@ -209,15 +209,14 @@ export function createBusinessApi(options: BusinessApiOptions) {
   }
 
   /**
-   * The requests (their contexts) whose result had data and no errors, told by yoga's result before it is written
-   * out: only their answers are kept.
+   * The requests whose result had data and no errors, told by yoga's result before it is written out: only their
+   * answers are kept. (By request: yoga hands the plugins a copy of the server context, the request itself.)
    */
-  const succeeded = new WeakSet<object>();
+  const succeeded = new WeakSet<Request>();
   const outcome: Plugin = {
-    onResultProcess({ result, serverContext }) {
+    onResultProcess({ result, request }) {
       if (Array.isArray(result) || Symbol.asyncIterator in result) return;
-      if (!result.errors?.length && typeof result.data === "object" && result.data !== null)
-        succeeded.add(serverContext);
+      if (!result.errors?.length && typeof result.data === "object" && result.data !== null) succeeded.add(request);
     },
   };
 
@@ -291,7 +290,7 @@ export function createBusinessApi(options: BusinessApiOptions) {
         if (response.status !== 200) return response;
         const text = await response.text();
         const contentType = response.headers.get("content-type") ?? "application/json";
-        if (succeeded.has(ctx)) responses.keep(snapshot, id, { contentType, body: text });
+        if (succeeded.has(request)) responses.keep(snapshot, id, { contentType, body: text });
         return new Response(text, { status: 200, headers: response.headers });
       })(),
     );
