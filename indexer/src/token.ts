@@ -14,7 +14,7 @@ import {
 } from "ponder:schema";
 import {
   bridgeSides,
-  readTransferChecks,
+  readTransferChecksBeside,
   readTransferRows,
   recordAccountDays,
   recordTransfer,
@@ -33,7 +33,7 @@ ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
   const kind = transferKind(from, to);
   const at = event.block.timestamp;
   // Every row the log changes is read once, together with the others, changed in memory, and written once at the
-  // end, together (lib/staged.ts): live, three statements in turn (the rows, what the profile names, the writes)
+  // end, together (lib/staged.ts): live, two statements in turn (the rows with what the profile names, the writes)
   // where a store call per change made about twenty, about nine of them in turn.
   const { communityId } = await communityOf(db, token);
   const self = sameAddress(from, to);
@@ -43,7 +43,7 @@ ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
     kind === "mint" ? null : readAccount(db, { token, address: from }, at),
     kind === "burn" || self ? null : readAccount(db, { token, address: to }, at),
     readTransferRows(db, { token, community: communityId, kind, from, to, at }),
-    profileRead.then((p) => readTransferChecks(db, p.row, { kind, from, to })),
+    readTransferChecksBeside(db, communityId, profileRead, { kind, from, to }),
   ]);
   // Each side's row as it stands after it (a self-transfer's two sides change one row, in turn).
   const senderAfter = sender && {
