@@ -964,9 +964,8 @@ export async function runIndexerBench(options: IndexerBenchOptions): Promise<Ind
             false,
           ]);
           const gwei = Number(BigInt(baseFeePerGas ?? "0x0")) / 1e9;
-          log(
-            `live on ${database}: caught up at block ${now} (base fee ${gwei} gwei), now ${options.liveSeconds} s of load`,
-          );
+          log(`live on ${database}: caught up at block ${now} (base fee ${gwei} gwei)`);
+          log(`live on ${database}: now ${options.liveSeconds} s of load`);
           const driven = await driveLive(node, ponder, bulk, options.liveSeconds, options.liveMaxTxPerSecond);
           // How long the indexer takes to catch up once the load stops (bounded: CATCH_UP_MS).
           const stopped = Date.now();

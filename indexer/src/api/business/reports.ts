@@ -282,9 +282,9 @@ interface StatementTarget {
   sums: StatementSums;
   /**
    * Its sales and refunds as StatementRow columns, oldest first, `limit` of them from `offset`: each part ordered by
-   * time and cut before they are merged, so that a page reads its rows from the (merchant, timestamp) indexes rather than
-   * sorting the whole range (a later block never has an earlier timestamp: by time, then block and log index, is by
-   * block and log index).
+   * time and cut before they are merged, so that a page reads its rows from the (merchant, timestamp) indexes
+   * rather than sorting the whole range (a later block never has an earlier timestamp: by time, then block and log
+   * index, is by block and log index).
    */
   entries(limit: number, offset?: number): SQL;
 }
