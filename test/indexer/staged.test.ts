@@ -46,7 +46,7 @@ const fresh = (address: string): AccountRow => ({ token: "t", address, balance: 
 describe("indexer: StagedRow (a row read once, changed in memory, written once)", () => {
   it("updates only the columns set, once, however many changes there were", async () => {
     const { store, stored, calls } = fakeStore([{ token: "t", address: "a", balance: 10n, transfers: 1 }]);
-    const row = await StagedRow.read(store, account, { token: "t", address: "a" }, fresh("a"));
+    const row = await StagedRow.read(store, account, { token: "t", address: "a" }, () => fresh("a"));
     row.set({ balance: row.row.balance - 4n });
     row.set({ balance: row.row.balance + 1n });
     expect(row.row).to.deep.equal({ token: "t", address: "a", balance: 7n, transfers: 1 });
@@ -58,7 +58,7 @@ describe("indexer: StagedRow (a row read once, changed in memory, written once)"
 
   it("inserts a row it did not find, whole, with the changes on the fresh values", async () => {
     const { store, stored, calls } = fakeStore([]);
-    const row = await StagedRow.read(store, account, { token: "t", address: "b" }, fresh("b"));
+    const row = await StagedRow.read(store, account, { token: "t", address: "b" }, () => fresh("b"));
     row.set({ transfers: row.row.transfers + 1, balance: 5n });
     await row.write(store);
     expect(calls).to.deep.equal(["find b", 'insert b ["token","address","balance","transfers"]']);
@@ -68,7 +68,7 @@ describe("indexer: StagedRow (a row read once, changed in memory, written once)"
   it("writes nothing for a row nothing was set on, found or not", async () => {
     const { store, stored, calls } = fakeStore([{ token: "t", address: "a", balance: 1n, transfers: 0 }]);
     for (const address of ["a", "c"]) {
-      const row = await StagedRow.read(store, account, { token: "t", address }, fresh(address));
+      const row = await StagedRow.read(store, account, { token: "t", address }, () => fresh(address));
       row.set({ balance: undefined }); // an undefined value is no change, as in Ponder's store
       await row.write(store);
     }
@@ -76,10 +76,23 @@ describe("indexer: StagedRow (a row read once, changed in memory, written once)"
     expect([...stored.keys()]).to.deep.equal(["a"]);
   });
 
+  it("builds the fresh row only when the row is not found", async () => {
+    const { store } = fakeStore([{ token: "t", address: "a", balance: 1n, transfers: 0 }]);
+    const built: string[] = [];
+    const freshOf = (address: string) => () => (built.push(address), fresh(address));
+    const [found, missing] = await Promise.all([
+      StagedRow.read(store, account, { token: "t", address: "a" }, freshOf("a")),
+      StagedRow.read(store, account, { token: "t", address: "c" }, freshOf("c")),
+    ]);
+    expect(built).to.deep.equal(["c"]);
+    expect(found.row.balance).to.equal(1n);
+    expect(missing.row).to.deep.equal(fresh("c"));
+  });
+
   it("does not change the row the store returned until it writes", async () => {
     const found = { token: "t", address: "a", balance: 3n, transfers: 0 };
     const store: Store = { ...fakeStore([]).store, find: async () => found };
-    const row = await StagedRow.read(store, account, { token: "t", address: "a" }, fresh("a"));
+    const row = await StagedRow.read(store, account, { token: "t", address: "a" }, () => fresh("a"));
     row.set({ balance: 9n });
     expect(found.balance).to.equal(3n);
   });
@@ -168,7 +181,7 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
     );
     const [stored, fresh] = await Promise.all([
       StagedRow.read(db, table, { owner: "0xaa" }, null),
-      StagedRow.read(db, table, { owner: "0xbb" }, newHolding("0xbb")),
+      StagedRow.read(db, table, { owner: "0xbb" }, () => newHolding("0xbb")),
     ]);
     stored.set({ balance: stored.row.balance - 2n, moves: stored.row.moves + 1 });
     fresh.set({ balance: 2n });
@@ -211,8 +224,8 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
 
     statements.length = 0;
     const [stored, created] = await Promise.all([
-      StagedRow.read(db, table, { owner: "0x00AA" }, newHolding("0x00aa")),
-      StagedRow.read(db, table, { owner: "0x00bb" }, newHolding("0x00bb")),
+      StagedRow.read(db, table, { owner: "0x00AA" }, () => newHolding("0x00aa")),
+      StagedRow.read(db, table, { owner: "0x00bb" }, () => newHolding("0x00bb")),
     ]);
     expect(stored.row).to.deep.equal(await db.find(table as never, { owner: "0x00aa" } as never));
     expect(stored.row).to.deep.equal(a);
@@ -271,7 +284,7 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
       insert: () => ({ values: async () => void calls.push("insert") }),
       update: () => ({ set: async () => void calls.push("update") }),
     } as unknown as Store;
-    const row = await StagedRow.read(backfill, table, { owner: "0xaa" }, newHolding("0xaa"));
+    const row = await StagedRow.read(backfill, table, { owner: "0xaa" }, () => newHolding("0xaa"));
     row.set({ moves: 1 });
     await Promise.all([row.write(backfill), insertRow(backfill, table, { ...row.row, owner: "0xbb" })]);
     expect(calls).to.deep.equal(["find", "insert", "insert"]);

@@ -196,7 +196,17 @@ export function observeTransfer(
       amount,
       at,
     });
-  const next: AlertState = { ...state, lastAt: at };
+  // Each field named: a literal spreading `state` and then setting a field is slow in Node 20 (see store.ts logRow).
+  const next: AlertState = {
+    lastAt: at,
+    day: state.day,
+    dayTotal: state.dayTotal,
+    dayAlerted: state.dayAlerted,
+    structuring: state.structuring,
+    structuringSilentUntil: state.structuringSilentUntil,
+    velocity: state.velocity,
+    velocitySilentUntil: state.velocitySilentUntil,
+  };
 
   if (transfer.counterpartySanctioned) raise("sanctioned");
   if (amount >= thresholds.large) raise("large");
@@ -277,9 +287,17 @@ export function blockedAttempt(attempt: Omit<ObservedTransfer, "counterpartySanc
   };
 }
 
-/** `AlertState` as JSON (bigints as decimal strings), for a text or json column. */
-export function encodeAlertState(state: AlertState): string {
-  return JSON.stringify(state, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value));
+/**
+ * `AlertState` as JSON (bigints as decimal strings), for a text or json column: what `JSON.stringify` with a bigint
+ * replacer writes, written directly (a third of the time; the Transfer handler encodes a state per transfer).
+ */
+export function encodeAlertState(s: AlertState): string {
+  const list = (values: bigint[]) => values.map((v) => `"${v}"`).join(",");
+  return (
+    `{"lastAt":"${s.lastAt}","day":"${s.day}","dayTotal":"${s.dayTotal}","dayAlerted":${s.dayAlerted},` +
+    `"structuring":[${list(s.structuring)}],"structuringSilentUntil":"${s.structuringSilentUntil}",` +
+    `"velocity":[${list(s.velocity)}],"velocitySilentUntil":"${s.velocitySilentUntil}"}`
+  );
 }
 
 /** The inverse of `encodeAlertState`. */

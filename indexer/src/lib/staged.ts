@@ -217,14 +217,15 @@ export class StagedRow<T extends Table> {
   ) {}
 
   /**
-   * Reads the row (`table`, `key`); if there is none, the row is `fresh` (stored by `write` once `set` changed it),
-   * or, if `fresh` is null, the row must exist: a miss throws.
+   * Reads the row (`table`, `key`); if there is none, the row is `fresh()` (stored by `write` once `set` changed
+   * it), or, if `fresh` is null, the row must exist: a miss throws. `fresh` is called only on a miss: most reads
+   * find their row, and a handler's hot path should not build a row it throws away.
    */
   static async read<T extends Table>(
     db: Store,
     table: T,
     key: Partial<Row<T>>,
-    fresh: Row<T> | null,
+    fresh: (() => Row<T>) | null,
   ): Promise<StagedRow<T>> {
     const found = await findRow(db, table, key);
     if (found === null && fresh === null) {
@@ -232,7 +233,7 @@ export class StagedRow<T extends Table> {
       const shown = JSON.stringify(key, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v));
       throw new Error(`No ${typeof name === "string" ? `${name} ` : ""}row ${shown}`);
     }
-    return new StagedRow(table, key, { ...(found ?? fresh!) }, found !== null);
+    return found === null ? new StagedRow(table, key, fresh!(), false) : new StagedRow(table, key, { ...found }, true);
   }
 
   /** Sets `values` on the row; returns the row after them. */
