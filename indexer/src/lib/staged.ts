@@ -238,9 +238,12 @@ export class StagedRow<T extends Table> {
 
   /** Sets `values` on the row; returns the row after them. */
   set(values: Partial<Row<T>>): Row<T> {
-    for (const [column, value] of Object.entries(values)) {
+    // for...in and a plain object below, not Object.entries / fromEntries: a Transfer stages seven rows (a quarter
+    // of the time each costs).
+    for (const column in values) {
+      const value = values[column];
       if (value === undefined) continue;
-      (this.row as Record<string, unknown>)[column] = value;
+      (this.row as Values)[column] = value;
       this.changed.add(column);
     }
     return this.row;
@@ -252,7 +255,8 @@ export class StagedRow<T extends Table> {
     if (!this.stored) {
       await insertRow(db, this.table, this.row);
     } else {
-      const values = Object.fromEntries([...this.changed].map((c) => [c, (this.row as Record<string, unknown>)[c]]));
+      const values: Values = {};
+      for (const column of this.changed) values[column] = (this.row as Values)[column];
       await updateRow(db, this.table, this.key, values);
     }
   }
