@@ -194,6 +194,19 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
     expect(write.params.slice(0, 3)).to.deep.equal(["3", 2, "0xaa"]);
   });
 
+  it("fails every write of a turn, and sends none, when one names a column the table does not have", async () => {
+    const { db, table, statements } = await liveStore(() => [[1]]);
+    const results = await Promise.allSettled([
+      insertRow(db, table, newHolding("0xaa")),
+      insertRow(db, table, { ...newHolding("0xbb"), balanc: 1n }),
+    ]);
+    expect(results.map((r) => r.status === "rejected" && (r.reason as Error).message)).to.deep.equal([
+      '"holding" has no column balanc',
+      '"holding" has no column balanc',
+    ]);
+    expect(statements).to.deep.equal([]);
+  });
+
   it("reads and writes as Ponder's own realtime store does, on a real database (PGlite)", async () => {
     const { PGlite } = await importEsm("@electric-sql/pglite");
     const { createRealtimeIndexingStore } = await importEsm(

@@ -8,7 +8,7 @@
  * so do its writes. In the backfill the store answers from Ponder's in-memory cache, which any raw SQL would flush
  * and disable for the rest of the run: there every call goes to the store as it is.
  */
-import { and, eq, getTableColumns, sql, type Column, type SQL, type SQLWrapper } from "drizzle-orm";
+import { getTableColumns, sql, type Column, type SQL } from "drizzle-orm";
 
 /** The indexing store's calls made here (Ponder's `context.db` has them; `sql` is its raw-SQL drizzle). */
 export interface Store {
@@ -25,11 +25,19 @@ type Values = Record<string, unknown>;
 
 /** What the realtime store's `sql` (a drizzle database) is used for here. */
 interface RawSql {
-  execute(query: SQLWrapper): Promise<unknown[][] | { rows: unknown[][] }>;
-  /** How the database renders SQL (tables and columns named as its casing says). */
-  dialect: { sqlToQuery(query: SQL): { sql: string } };
-  insert(table: never): { values(values: never): SQLWrapper };
-  update(table: never): { set(values: never): { where(where: SQL | undefined): SQLWrapper } };
+  /** How the database renders SQL (tables and columns named as its casing says): used once per table. */
+  dialect: { sqlToQuery(query: SQL): { sql: string }; casing: { getColumnCasing(column: Column): string } };
+  /** The session that runs a statement as given (Ponder's own raw queries go this way too). */
+  _: {
+    session: {
+      prepareQuery(
+        query: { sql: string; params: unknown[] },
+        fields: undefined,
+        name: undefined,
+        isResponseInArrayMode: boolean,
+      ): { execute(): Promise<unknown[][] | { rows: unknown[][] }> };
+    };
+  };
 }
 
 /**
@@ -46,100 +54,110 @@ export function isLiveStore(db: object): boolean {
 const AS_TEXT = /^(numeric|bigint)/;
 const AS_JSON = /^(numeric(\(\d+(,\s*\d+)?\))?|bigint|((integer|boolean|text)(\[\])?))$/;
 
-/** The columns of `table` (by property name), if a batched read can return them all exactly; else null. */
-const batchColumns = new WeakMap<object, [string, Column][] | null>();
-function columnsOf(table: Table): [string, Column][] | null {
-  if (!batchColumns.has(table)) {
-    const columns = Object.entries(getTableColumns(table as never) as Record<string, Column>);
-    batchColumns.set(table, columns.every(([, c]) => AS_JSON.test(c.getSQLType())) ? columns : null);
-  }
-  return batchColumns.get(table)!;
-}
-
-function keyCondition(table: Table, key: Values): SQL | undefined {
-  const columns = getTableColumns(table as never) as Record<string, Column>;
-  return and(...Object.entries(key).map(([name, value]) => eq(columns[name]!, value)));
-}
-
 interface Pending<V> {
   resolve(value: V): void;
   reject(error: unknown): void;
 }
 
+/** A column as the statements here name it, and how its values go to the driver. */
+interface ColumnSql {
+  column: Column;
+  /** `"balance"` (as an insert or an update names it). */
+  name: string;
+  /** `"account"."balance"` (as a condition names it). */
+  qualified: string;
+}
+
+/** A table's SQL, rendered once by the database's dialect. */
+interface TableSql {
+  /** `"kc"."account"`. */
+  name: string;
+  /** By property name. */
+  columns: Map<string, ColumnSql>;
+  /** `json_build_array(<every column>) FROM <table>` and the columns in its order; null if a batched read could not
+   *  return every column exactly (such a table is read through the store's own find). */
+  row: { text: string; columns: [string, Column][] } | null;
+  /** False if a column has a value drizzle computes in JavaScript (`$defaultFn`, `$onUpdate`): such a table is written
+   *  through the store (none of ours has one). */
+  plain: boolean;
+}
+
 /**
  * The reads and the writes one turn of the event loop asked of the realtime store, sent as one statement each at
  * the end of the turn: the reads as one SELECT of a JSON row per key, the writes as one statement of data-modifying
- * common table expressions (each row is written once: `StagedRow` merges a row's changes).
+ * common table expressions (each row is written once: `StagedRow` merges a row's changes). The statements are
+ * written here from each table's names, rendered once: drizzle's query builders took about a third of the live
+ * indexer's busy time to build them.
  */
 class LiveBatch {
-  private reads: (Pending<Values | null> & { table: Table; key: Values; columns: [string, Column][] })[] = [];
-  private writes: (Pending<void> & { query: SQLWrapper })[] = [];
-
-  /** Per table, `json_build_array(<its columns>) FROM <table>` as SQL text, rendered once. */
-  private readonly rows = new Map<Table, SQL>();
+  private reads: (Pending<Values | null> & { table: TableSql; key: Values })[] = [];
+  private writes: (Pending<void> & { table: TableSql; key: Values | null; values: Values })[] = [];
+  private readonly tables = new WeakMap<Table, TableSql>();
 
   constructor(private readonly raw: RawSql) {}
 
-  private rowOf(table: Table, columns: [string, Column][]): SQL {
-    let row = this.rows.get(table);
-    if (!row) {
-      const values = columns.map(([, c]) => (AS_TEXT.test(c.getSQLType()) ? sql`${c}::text` : sql`${c}`));
-      const text = this.raw.dialect.sqlToQuery(sql`json_build_array(${sql.join(values, sql`, `)}) FROM ${table}`).sql;
-      this.rows.set(table, (row = sql.raw(text)));
+  tableOf(table: Table): TableSql {
+    let t = this.tables.get(table);
+    if (!t) {
+      const render = (query: SQL) => this.raw.dialect.sqlToQuery(query).sql;
+      const entries = Object.entries(getTableColumns(table as never) as Record<string, Column>);
+      const columns = new Map(
+        entries.map(([property, column]) => [
+          property,
+          {
+            column,
+            name: render(sql`${sql.identifier(this.raw.dialect.casing.getColumnCasing(column))}`),
+            qualified: render(sql`${column}`),
+          },
+        ]),
+      );
+      const values = entries.map(([, c]) => (AS_TEXT.test(c.getSQLType()) ? sql`${c}::text` : sql`${c}`));
+      t = {
+        name: render(sql`${table}`),
+        columns,
+        row: entries.every(([, c]) => AS_JSON.test(c.getSQLType()))
+          ? { text: render(sql`json_build_array(${sql.join(values, sql`, `)}) FROM ${table}`), columns: entries }
+          : null,
+        plain: entries.every(([, c]) => c.defaultFn === undefined && c.onUpdateFn === undefined),
+      };
+      this.tables.set(table, t);
     }
-    return row;
+    return t;
   }
 
-  find(table: Table, key: Values, columns: [string, Column][]): Promise<Values | null> {
+  find(table: TableSql, key: Values): Promise<Values | null> {
     return new Promise((resolve, reject) => {
       if (this.reads.length === 0) queueMicrotask(() => void this.sendReads());
-      this.reads.push({ table, key, columns, resolve, reject });
+      this.reads.push({ table, key, resolve, reject });
     });
   }
 
-  insert(table: Table, values: Values): Promise<void> {
-    return this.write(this.raw.insert(table as never).values(values as never));
-  }
-
-  update(table: Table, key: Values, values: Values): Promise<void> {
-    return this.write(
-      this.raw
-        .update(table as never)
-        .set(values as never)
-        .where(keyCondition(table, key)),
-    );
-  }
-
-  private write(query: SQLWrapper): Promise<void> {
+  /** Inserts `values` (`key` null), or sets `values` on the row `key`. */
+  write(table: TableSql, key: Values | null, values: Values): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.writes.length === 0) queueMicrotask(() => void this.sendWrites());
-      this.writes.push({ query, resolve, reject });
+      this.writes.push({ table, key, values, resolve, reject });
     });
   }
 
   private async sendReads(): Promise<void> {
     const reads = this.reads.splice(0);
+    const statement = new Statement();
     try {
-      const rows = await this.run(
-        sql`SELECT ${sql.join(
-          // each column named apart: the driver returns a row as an object by column name
-          reads.map(
-            ({ table, key, columns }, i) =>
-              sql`(SELECT ${this.rowOf(table, columns)} WHERE ${keyCondition(table, key)}) AS ${sql.identifier(`r${i}`)}`,
-          ),
-          sql`, `,
-        )}`,
+      // each row a column named apart: the driver returns a row as an object by column name
+      const selects = reads.map(
+        ({ table, key }, i) => `(SELECT ${table.row!.text} WHERE ${statement.where(table, key)}) AS "r${i}"`,
       );
-      const found = rows[0]!;
-      reads.forEach(({ columns, resolve }, i) => {
+      const found = (await statement.run(this.raw, `SELECT ${selects.join(", ")}`))[0]!;
+      reads.forEach(({ table, resolve }, i) => {
         const json = found[i];
         if (json === null || json === undefined) return resolve(null);
         const values = (typeof json === "string" ? JSON.parse(json) : json) as unknown[];
-        resolve(
-          Object.fromEntries(
-            columns.map(([name, c], j) => [name, values[j] === null ? null : c.mapFromDriverValue(values[j])]),
-          ),
+        const row: Values = {};
+        table.row!.columns.forEach(
+          ([name, c], j) => (row[name] = values[j] === null ? null : c.mapFromDriverValue(values[j])),
         );
+        resolve(row);
       });
     } catch (error) {
       for (const r of reads) r.reject(error);
@@ -148,21 +166,54 @@ class LiveBatch {
 
   private async sendWrites(): Promise<void> {
     const writes = this.writes.splice(0);
+    const statement = new Statement();
     try {
-      await this.run(
-        sql`WITH ${sql.join(
-          writes.map(({ query }, i) => sql`${sql.identifier(`w${i}`)} AS ${query}`),
-          sql`, `,
-        )} SELECT 1`,
-      );
+      const ctes = writes.map(({ table, key, values }, i) => {
+        const set = Object.keys(values).filter((name) => values[name] !== undefined);
+        const columns = set.map((name) => columnOf(table, name).name);
+        const params = set.map((name) => statement.bind(columnOf(table, name), values[name]));
+        const write =
+          key === null
+            ? `INSERT INTO ${table.name} (${columns.join(", ")}) VALUES (${params.join(", ")})`
+            : `UPDATE ${table.name} SET ${columns.map((c, j) => `${c} = ${params[j]}`).join(", ")} ` +
+              `WHERE ${statement.where(table, key)}`;
+        return `"w${i}" AS (${write})`;
+      });
+      await statement.run(this.raw, `WITH ${ctes.join(", ")} SELECT 1`);
       for (const w of writes) w.resolve();
     } catch (error) {
       for (const w of writes) w.reject(error);
     }
   }
+}
 
-  private async run(query: SQL): Promise<unknown[][]> {
-    const result = await this.raw.execute(query);
+function columnOf(table: TableSql, name: string): ColumnSql {
+  const column = table.columns.get(name);
+  if (!column) throw new Error(`${table.name} has no column ${name}`);
+  return column;
+}
+
+/** One statement's parameters, numbered as they are bound. */
+class Statement {
+  private readonly params: unknown[] = [];
+
+  /** `$n` for `value`, as the column hands it to the driver (as drizzle would: null as is). */
+  bind(column: ColumnSql, value: unknown): string {
+    this.params.push(value === null ? null : column.column.mapToDriverValue(value));
+    return `$${this.params.length}`;
+  }
+
+  /** `<column> = $n AND ...` for the row `key` of `table`. */
+  where(table: TableSql, key: Values): string {
+    return Object.keys(key)
+      .map((name) => `${columnOf(table, name).qualified} = ${this.bind(columnOf(table, name), key[name])}`)
+      .join(" AND ");
+  }
+
+  async run(raw: RawSql, text: string): Promise<unknown[][]> {
+    const result = await raw._.session
+      .prepareQuery({ sql: text, params: this.params }, undefined, undefined, false)
+      .execute();
     return Array.isArray(result) ? result : result.rows;
   }
 }
@@ -179,22 +230,24 @@ function liveBatch(db: Store): LiveBatch | null {
 /** `db.find(table, key)`; live, read in one statement with the other reads of this turn of the event loop. */
 export function findRow<T extends Table>(db: Store, table: T, key: Partial<Row<T>>): Promise<Row<T> | null> {
   const batch = liveBatch(db);
-  const columns = batch && columnsOf(table);
-  if (batch && columns) return batch.find(table, key as Values, columns) as Promise<Row<T> | null>;
+  const t = batch?.tableOf(table);
+  if (batch && t?.row) return batch.find(t, key as Values) as Promise<Row<T> | null>;
   return db.find(table as never, key as never) as Promise<Row<T> | null>;
 }
 
 /** `db.insert(table).values(values)`; live, written in one statement with the other writes of this turn. */
 export async function insertRow<T extends Table>(db: Store, table: T, values: Row<T> | Values): Promise<void> {
   const batch = liveBatch(db);
-  if (batch) await batch.insert(table, values as Values);
+  const t = batch?.tableOf(table);
+  if (batch && t?.plain) await batch.write(t, null, values as Values);
   else await db.insert(table as never).values(values as never);
 }
 
 /** `db.update(table, key).set(values)`; live, written in one statement with the other writes of this turn. */
 async function updateRow<T extends Table>(db: Store, table: T, key: Partial<Row<T>>, values: Values): Promise<void> {
   const batch = liveBatch(db);
-  if (batch) await batch.update(table, key as Values, values);
+  const t = batch?.tableOf(table);
+  if (batch && t?.plain) await batch.write(t, key as Values, values);
   else await db.update(table as never, key as never).set(values as never);
 }
 
