@@ -194,6 +194,14 @@ describe("indexer: the live phase's batched reads and writes (lib/staged.ts)", f
     expect(write.params.slice(0, 3)).to.deep.equal(["3", 2, "0xaa"]);
   });
 
+  it("inserts a row given no values with the table's defaults, as drizzle's insert would", async () => {
+    const { db, table, statements } = await liveStore(() => [[1]]);
+    await insertRow(db, table, { note: undefined });
+    expect(statements).to.deep.equal([
+      { sql: 'WITH "w0" AS (INSERT INTO "holding" DEFAULT VALUES) SELECT 1', params: [] },
+    ]);
+  });
+
   it("fails every write of a turn, and sends none, when one names a column the table does not have", async () => {
     const { db, table, statements } = await liveStore(() => [[1]]);
     const results = await Promise.allSettled([

@@ -169,14 +169,20 @@ class LiveBatch {
     const statement = new Statement();
     try {
       const ctes = writes.map(({ table, key, values }, i) => {
-        const set = Object.keys(values).filter((name) => values[name] !== undefined);
-        const columns = set.map((name) => columnOf(table, name).name);
-        const params = set.map((name) => statement.bind(columnOf(table, name), values[name]));
-        const write =
-          key === null
-            ? `INSERT INTO ${table.name} (${columns.join(", ")}) VALUES (${params.join(", ")})`
-            : `UPDATE ${table.name} SET ${columns.map((c, j) => `${c} = ${params[j]}`).join(", ")} ` +
-              `WHERE ${statement.where(table, key)}`;
+        const set = Object.keys(values)
+          .filter((name) => values[name] !== undefined)
+          .map((name) => [columnOf(table, name), values[name]] as const);
+        const columns = set.map(([c]) => c.name);
+        const params = set.map(([c, value]) => statement.bind(c, value));
+        let write: string;
+        if (key !== null) {
+          const changes = columns.map((c, j) => `${c} = ${params[j]}`);
+          write = `UPDATE ${table.name} SET ${changes.join(", ")} WHERE ${statement.where(table, key)}`;
+        } else if (set.length > 0) {
+          write = `INSERT INTO ${table.name} (${columns.join(", ")}) VALUES (${params.join(", ")})`;
+        } else {
+          write = `INSERT INTO ${table.name} DEFAULT VALUES`;
+        }
         return `"w${i}" AS (${write})`;
       });
       await statement.run(this.raw, `WITH ${ctes.join(", ")} SELECT 1`);
@@ -187,6 +193,7 @@ class LiveBatch {
   }
 }
 
+/** The column `name` (a property name) of `table`; a name the table does not have throws. */
 function columnOf(table: TableSql, name: string): ColumnSql {
   const column = table.columns.get(name);
   if (!column) throw new Error(`${table.name} has no column ${name}`);
@@ -206,7 +213,10 @@ class Statement {
   /** `<column> = $n AND ...` for the row `key` of `table`. */
   where(table: TableSql, key: Values): string {
     return Object.keys(key)
-      .map((name) => `${columnOf(table, name).qualified} = ${this.bind(columnOf(table, name), key[name])}`)
+      .map((name) => {
+        const column = columnOf(table, name);
+        return `${column.qualified} = ${this.bind(column, key[name])}`;
+      })
       .join(" AND ");
   }
 
