@@ -31,6 +31,7 @@ import { fileURLToPath } from "node:url";
 import { createConfig, factory } from "ponder";
 import { getAbiItem, getAddress, http } from "viem";
 import { deployment, deploymentFingerprint } from "./deployment";
+import { envNumber } from "./src/lib/env";
 import {
   BridgePoolAbi,
   BridgeRouterAbi,
@@ -72,14 +73,6 @@ const bridgeRouter = getAddress(deployment.bridge.router.address);
 const federation = deployment.federation;
 const business = deployment.business;
 
-function envNumber(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return value;
-}
-
 const config = createConfig({
   // One PGlite database per deployment: a fresh chain (new deployment file) never meets the rows, checkpoint or
   // RPC cache of an earlier one, while restarting on the same deployment resumes where it stopped.
@@ -100,9 +93,9 @@ const config = createConfig({
       transport: http(process.env.PONDER_RPC_URL ?? "http://127.0.0.1:8545", { maxResponseBodySize: 256 * 2 ** 20 }),
       // How often to ask for a new block: a quarter of a local node's block time (1 s in the benches and the
       // simulation), so the live data trails the head by at most a block or two; 500 ms elsewhere.
-      pollingInterval: envNumber("PONDER_POLLING_MS", isDevChain ? 250 : 500),
+      pollingInterval: envNumber("PONDER_POLLING_MS", isDevChain ? 250 : 500, { positive: true }),
       // A local node answers as fast as we ask; hosted RPCs would rate-limit above Ponder's default of 50.
-      maxRequestsPerSecond: envNumber("PONDER_MAX_RPS", isDevChain ? 500 : 50),
+      maxRequestsPerSecond: envNumber("PONDER_MAX_RPS", isDevChain ? 500 : 50, { positive: true }),
       // Ponder's RPC cache is keyed by chain id only: on a dev chain a restart would serve the old chain's logs.
       disableCache: isDevChain,
     },

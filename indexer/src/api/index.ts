@@ -18,6 +18,7 @@ import { graphql, sql } from "ponder";
 import { deployment } from "../../deployment";
 import { createBusinessApi } from "./business/server";
 import { defaultKeysFile } from "./business/keys";
+import { envNumber } from "../lib/env";
 import { readiness } from "../lib/readiness";
 
 const INDEXER_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -29,7 +30,7 @@ const app = new Hono();
  * after 10 s idle, and a new one costs a connection and its first statements their planning afresh (2.5-5 ms each,
  * against 0.2 warm): a burst after a quiet spell met a cold pool (p95 2.35 s against 0.2 s warm, API bench).
  */
-const WARM_CONNECTIONS = Number(process.env.API_WARM_CONNECTIONS ?? 8);
+const WARM_CONNECTIONS = envNumber("API_WARM_CONNECTIONS", 8, { integer: true });
 /** pg's Pool (drizzle's `$client` on PostgreSQL; PGlite's client has no `totalCount`). */
 interface PgPool {
   totalCount: number;
@@ -45,7 +46,7 @@ if (typeof client?.totalCount === "number" && client.options) {
   });
 }
 
-const MAX_LAG_BLOCKS = Number(process.env.READY_MAX_LAG_BLOCKS ?? 5);
+const MAX_LAG_BLOCKS = envNumber("READY_MAX_LAG_BLOCKS", 5, { integer: true });
 const HEAD_TIMEOUT_MS = 2_000;
 const node = Object.values(publicClients)[0]!;
 
